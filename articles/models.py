@@ -1,0 +1,188 @@
+from io import BytesIO
+from pathlib import PurePath
+
+from django.core.files.base import ContentFile
+from django.core.validators import FileExtensionValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from PIL import Image
+
+from newsboard.markup import render_article
+
+THUMBNAIL_SIZE = (480, 270)
+
+
+class Section(models.Model):
+    """A desk of the newsroom (World, Politics, Sport…) that groups articles."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Sections are listed in this order.")
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """What readers may see: published, with a publication date that has come."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+
+class Article(models.Model):
+    """A story written by the newsroom, under which readers discuss."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    class CommentsMode(models.TextChoices):
+        OPEN = "open", _("Open: readers may comment")
+        CLOSED = "closed", _("Closed: comments shown, no new ones")
+        DISABLED = "disabled", _("Disabled: no discussion")
+
+    headline = models.CharField(_("headline"), max_length=200)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        unique=True,
+        help_text=_("The article's address: /articles/<slug>/."),
+    )
+    standfirst = models.TextField(
+        _("standfirst"),
+        max_length=500,
+        blank=True,
+        help_text=_("One or two sentences under the headline."),
+    )
+    dateline = models.CharField(
+        _("dateline"),
+        max_length=80,
+        blank=True,
+        help_text=_("Where the story was filed, e.g. NAIROBI."),
+    )
+    byline = models.CharField(
+        _("byline"), max_length=200, blank=True, help_text=_("The reporters' names as printed.")
+    )
+    section = models.ForeignKey(
+        Section,
+        verbose_name=_("section"),
+        on_delete=models.PROTECT,
+        related_name="articles",
+        null=True,
+        blank=True,
+    )
+    body = models.TextField(
+        _("body"),
+        help_text=_("Markdown: ## subheadings, *emphasis*, [links](https://…), > quotes, lists."),
+    )
+    body_html = models.TextField(editable=False, default="")
+    lead_image = models.ImageField(
+        _("lead image"),
+        upload_to="articles/%Y/%m/",
+        blank=True,
+        width_field="lead_image_width",
+        height_field="lead_image_height",
+        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"])],
+    )
+    lead_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    lead_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    lead_image_thumbnail = models.ImageField(
+        upload_to="articles/thumbnails/", blank=True, editable=False
+    )
+    lead_image_caption = models.CharField(_("caption"), max_length=300, blank=True)
+    lead_image_credit = models.CharField(_("credit"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        _("publication date"),
+        default=timezone.now,
+        help_text=_("Readers see the article from this moment."),
+    )
+    comments_mode = models.CharField(
+        _("comments"), max_length=10, choices=CommentsMode, default=CommentsMode.OPEN
+    )
+    comment_count = models.PositiveIntegerField(
+        _("approved comments"),
+        default=0,
+        editable=False,
+        help_text=_("Kept exact by the comments app in the same transaction as each change."),
+    )
+    last_commented_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        indexes = [
+            models.Index(fields=["status", "-published_at", "-id"], name="article_published_idx"),
+            models.Index(fields=["section", "status", "-published_at"], name="article_section_idx"),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_article(self.body)
+        if self.lead_image and self._lead_image_changed():
+            self.lead_image_thumbnail = self._make_thumbnail()
+        elif not self.lead_image:
+            self.lead_image_thumbnail = None
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+
+    @property
+    def accepts_comments(self):
+        return self.comments_mode == self.CommentsMode.OPEN
+
+    @property
+    def shows_comments(self):
+        return self.comments_mode != self.CommentsMode.DISABLED
+
+    def _lead_image_changed(self):
+        if not self.lead_image_thumbnail:
+            return True
+        return not self.lead_image._committed
+
+    def _make_thumbnail(self):
+        """A 16:9 JPEG thumbnail for article lists, cropped from the centre."""
+        self.lead_image.open()
+        self.lead_image.seek(0)
+        with Image.open(self.lead_image) as image:
+            image = image.convert("RGB")
+            target_ratio = THUMBNAIL_SIZE[0] / THUMBNAIL_SIZE[1]
+            width, height = image.size
+            if width / height > target_ratio:
+                new_width = int(height * target_ratio)
+                left = (width - new_width) // 2
+                image = image.crop((left, 0, left + new_width, height))
+            else:
+                new_height = int(width / target_ratio)
+                top = (height - new_height) // 2
+                image = image.crop((0, top, width, top + new_height))
+            image = image.resize(THUMBNAIL_SIZE, Image.Resampling.LANCZOS)
+            buffer = BytesIO()
+            image.save(buffer, "JPEG", quality=80, optimize=True, progressive=True)
+        self.lead_image.seek(0)
+        name = PurePath(self.lead_image.name).stem + "-thumb.jpg"
+        return ContentFile(buffer.getvalue(), name=name)

@@ -1,0 +1,77 @@
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+
+
+class CommentForm(forms.Form):
+    """The comment form: body and parent for everyone, name and email for guests.
+
+    No maxlength attributes: a browser would cut a pasted text short without
+    a word, so length is checked here and the text comes back intact.
+    """
+
+    body = forms.CharField(
+        label=_("Your comment"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Markdown works: *emphasis*, **strong**, [links](https://…), > quotes, lists."),
+        error_messages={"required": _("Please write your comment before posting it.")},
+    )
+    parent = forms.CharField(required=False, widget=forms.HiddenInput)
+    name = forms.CharField(
+        label=_("Name"),
+        help_text=_("Shown next to your comment."),
+        error_messages={"required": _("Please give the name to show next to your comment.")},
+    )
+    email = forms.EmailField(
+        label=_("Email"),
+        help_text=_("Never shown publicly."),
+        max_length=254,
+        error_messages={"required": _("Please give your email address; it is never shown.")},
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None and user.is_authenticated:
+            del self.fields["name"]
+            del self.fields["email"]
+        else:
+            self.fields["email"].widget.attrs.pop("maxlength", None)
+            self.fields["name"].widget.attrs["autocomplete"] = "name"
+            self.fields["email"].widget.attrs["autocomplete"] = "email"
+
+    def clean_body(self):
+        body = self.cleaned_data["body"].replace("\r\n", "\n").replace("\r", "\n")
+        limit = settings.NEWSBOARD_COMMENT_MAX_LENGTH
+        if len(body) > limit:
+            raise ValidationError(
+                _(
+                    "Your comment is %(length)s characters long; the limit is %(limit)s. "
+                    "Please shorten it: your text is still here."
+                ),
+                code="too_long",
+                params={
+                    "length": number_format(len(body), force_grouping=True),
+                    "limit": number_format(limit, force_grouping=True),
+                },
+            )
+        return body
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if len(name) > 80:
+            raise ValidationError(
+                _("Please use a name of at most 80 characters."), code="name_too_long"
+            )
+        return name
+
+    def clean_parent(self):
+        value = self.cleaned_data["parent"].strip()
+        if not value:
+            return None
+        if not (value.isascii() and value.isdigit()) or not 0 < int(value) < 2**63:
+            raise ValidationError(
+                _("The comment you are replying to was not found."), code="parent_invalid"
+            )
+        return int(value)

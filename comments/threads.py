@@ -1,0 +1,103 @@
+"""Turning the rows of a page of threads into what the template renders.
+
+The database returns every comment of the page's threads in display order
+with its depth (one recursive query). Here, in one pass each way, we drop
+what nobody should see, keep placeholders where a hidden comment has visible
+replies, stop nesting at the display depth, and note where each nested list
+opens and closes, so the template renders the tree in a flat loop.
+"""
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import Comment
+
+SORTS = {
+    "oldest": (_("Oldest first"), ("created_at", "pk")),
+    "newest": (_("Newest first"), ("-created_at", "-pk")),
+}
+DEFAULT_SORT = "newest"
+
+
+class Node:
+    """One comment as displayed: its depth, whether it is a placeholder, how its list closes."""
+
+    __slots__ = ("comment", "depth", "placeholder", "has_children", "closes", "hidden_replies")
+
+    def __init__(self, comment, depth, placeholder):
+        self.comment = comment
+        self.depth = depth
+        self.placeholder = placeholder
+        self.has_children = False
+        self.closes = range(0)
+        self.hidden_replies = 0
+
+    @property
+    def continues_elsewhere(self):
+        return self.hidden_replies > 0
+
+
+def is_public(comment):
+    return comment.is_approved
+
+
+def display_nodes(rows, *, thread_order=None, base_depth=0, max_depth=None, is_shown=is_public):
+    """The nodes to render, in order, from comments with `tree_depth`.
+
+    thread_order, when given, is the order of the threads (their top-level
+    comment ids) on the page; the rows are otherwise kept in the order given.
+    """
+    if max_depth is None:
+        max_depth = settings.NEWSBOARD_DISPLAY_DEPTH
+    rows = list(rows)
+    if thread_order is not None:
+        position = {thread_id: index for index, thread_id in enumerate(thread_order)}
+        rows.sort(key=lambda comment: position[comment.thread_id])  # stable: keeps tree order
+
+    keep = _keep_flags(rows, is_shown)
+    nodes = []
+    cut_off_at = None  # the node under which deeper replies are folded away
+    for comment in rows:
+        if not keep[comment.pk]:
+            continue
+        depth = comment.tree_depth - base_depth
+        if depth >= max_depth:
+            cut_off_at.hidden_replies += 1
+            continue
+        node = Node(comment, depth, placeholder=not is_shown(comment))
+        if depth == max_depth - 1:
+            cut_off_at = node
+        nodes.append(node)
+
+    for node, following in zip(nodes, [*nodes[1:], None], strict=False):
+        next_depth = following.depth if following else 0
+        node.has_children = next_depth > node.depth
+        if not node.has_children:
+            node.closes = range(node.depth - next_depth)
+    return nodes
+
+
+def _keep_flags(rows, is_shown):
+    """pk -> whether the comment is shown in full or as a placeholder for shown replies."""
+    keep = {}
+    has_kept_reply = set()
+    for comment in reversed(rows):  # replies come before their parents
+        kept = is_shown(comment) or comment.pk in has_kept_reply
+        keep[comment.pk] = kept
+        if kept and comment.parent_id:
+            has_kept_reply.add(comment.parent_id)
+    return keep
+
+
+def thread_page_number(root, *, sort=DEFAULT_SORT):
+    """The page of the article's discussion on which this top-level comment's thread appears."""
+    if sort == "oldest":
+        before = {"created_at__lt": root.created_at}
+        tie = {"created_at": root.created_at, "pk__lt": root.pk}
+    else:
+        before = {"created_at__gt": root.created_at}
+        tie = {"created_at": root.created_at, "pk__gt": root.pk}
+    roots = Comment.objects.thread_roots(root.article_id)
+    earlier = roots.filter(Q(**before) | Q(**tie)).count()
+    return earlier // settings.NEWSBOARD_THREADS_PER_PAGE + 1

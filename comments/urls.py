@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "comments"
+
+urlpatterns = [
+    path("articles/<slug:slug>/comments/", views.post_comment, name="post"),
+    path("comments/<int:pk>/", views.CommentDetailView.as_view(), name="detail"),
+    path("comments/<int:pk>/reply/", views.reply, name="reply"),
+]

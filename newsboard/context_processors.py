@@ -1,0 +1,14 @@
+from django.core.cache import cache
+
+from articles.models import Section
+
+NAV_SECTIONS_CACHE_KEY = "newsboard:nav-sections"
+
+
+def navigation(request):
+    """The sections for the site navigation, cached so that pages pay no query for them."""
+    sections = cache.get(NAV_SECTIONS_CACHE_KEY)
+    if sections is None:
+        sections = [{"name": s.name, "url": s.get_absolute_url()} for s in Section.objects.all()]
+        cache.set(NAV_SECTIONS_CACHE_KEY, sections, 300)
+    return {"nav_sections": sections}

@@ -1,0 +1,1 @@
+// Newsboard's own small script: enhancements only; every action works without it.

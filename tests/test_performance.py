@@ -1,0 +1,92 @@
+"""Speed: the number of SQL queries a page runs does not grow with its comments."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from comments import workflows
+from comments.models import Comment
+
+from .factories import ArticleFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def grow_discussion(article, count):
+    """Bulk-load `count` comments in threads up to 7 levels deep (fast; no per-comment posting)."""
+    roots = Comment.objects.bulk_create(
+        Comment(
+            article=article, guest_name=f"Guest {n}", guest_email="g@example.org", body=f"root {n}"
+        )
+        for n in range(max(1, count // 4))
+    )
+    for root in roots:
+        root.thread_id = root.pk
+    Comment.objects.bulk_update(roots, ["thread"])
+    made, previous = len(roots), roots
+    while made < count:
+        layer = []
+        for index, parent in enumerate(previous):
+            if made + len(layer) >= count:
+                break
+            for n in range(2 if index % 2 else 1):
+                layer.append(
+                    Comment(
+                        article=article,
+                        parent=parent,
+                        thread_id=parent.thread_id,
+                        guest_name="Replier",
+                        guest_email="r@example.org",
+                        body=f"reply {n} to {parent.pk}",
+                    )
+                )
+        previous = Comment.objects.bulk_create(layer[: count - made])
+        made += len(previous)
+    workflows.recount(article_ids=[article.pk])
+    return Comment.objects.filter(article=article).count()
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_article_page_runs_the_same_queries_for_10_and_1000_comments(client, sort):
+    small, large = ArticleFactory(), ArticleFactory()
+    assert grow_discussion(small, 10) == 10
+    assert grow_discussion(large, 1000) == 1000
+    client.get(small.get_absolute_url())  # warm per-process caches (navigation)
+    assert count_queries(client, f"{small.get_absolute_url()}?sort={sort}") == count_queries(
+        client, f"{large.get_absolute_url()}?sort={sort}"
+    )
+
+
+def test_article_page_for_signed_in_reader_stays_within_eight_queries(client):
+    article = ArticleFactory()
+    grow_discussion(article, 1000)
+    client.force_login(UserFactory())
+    client.get(article.get_absolute_url())
+    assert count_queries(client, article.get_absolute_url()) <= 8
+
+
+def test_comment_page_runs_the_same_queries_for_small_and_large_threads(client):
+    small, large = ArticleFactory(), ArticleFactory()
+    grow_discussion(small, 10)
+    grow_discussion(large, 1000)
+    small_root = Comment.objects.filter(article=small, parent=None).first()
+    large_root = Comment.objects.filter(article=large, parent=None).first()
+    client.get(small_root.get_absolute_url())
+    assert count_queries(client, small_root.get_absolute_url()) == count_queries(
+        client, large_root.get_absolute_url()
+    )
+
+
+def test_front_page_runs_the_same_queries_for_few_and_many_articles(client):
+    ArticleFactory.create_batch(2)
+    client.get("/")
+    few = count_queries(client, "/")
+    ArticleFactory.create_batch(30)
+    assert count_queries(client, "/") == few

@@ -1,0 +1,220 @@
+"""Readers: the front page, the article page and its threaded discussion."""
+
+import re
+from datetime import timedelta
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import reverse
+
+from comments import workflows
+from comments.models import Comment
+
+from .factories import ArticleFactory, post
+
+pytestmark = pytest.mark.django_db
+
+
+class CommentNesting(HTMLParser):
+    """Records, for each rendered comment, its data-parent-id and the comment element it sits in."""
+
+    def __init__(self):
+        super().__init__()
+        self.stack = []  # (tag, comment id or None)
+        self.found = {}  # comment id -> (data-parent-id, enclosing comment id)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        comment_id = attrs.get("data-comment-id")
+        if comment_id is not None:
+            enclosing = next((cid for _tag, cid in reversed(self.stack) if cid), "")
+            self.found[comment_id] = (attrs.get("data-parent-id"), enclosing)
+        if tag not in {"br", "img", "input", "meta", "link", "hr"}:
+            self.stack.append((tag, comment_id))
+
+    def handle_endtag(self, tag):
+        while self.stack:
+            open_tag, _cid = self.stack.pop()
+            if open_tag == tag:
+                break
+
+
+def nesting(html):
+    parser = CommentNesting()
+    parser.feed(html)
+    return parser.found
+
+
+def test_front_page_lists_published_articles_newest_first(client):
+    older = ArticleFactory(headline="Older story")
+    ArticleFactory(headline="Newer story", published_at=older.published_at + timedelta(minutes=5))
+    ArticleFactory(headline="Draft story", status="draft")
+    html = client.get("/").content.decode()
+    assert html.index("Newer story") < html.index("Older story")
+    assert "Draft story" not in html
+
+
+def test_front_page_shows_approved_comment_count(client, article):
+    post(article, "first")
+    post(article, "second")
+    assert "2 comments" in client.get("/").content.decode()
+
+
+def test_article_page_shows_story_and_discussion(client, article):
+    post(article, "What a *decision*.")
+    response = client.get(article.get_absolute_url())
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<h1 class="headline">' in html and article.headline in html
+    assert "RIVERTON" in html and "By Amara Okafor" in html
+    assert "<h2>What happens next</h2>" in html
+    assert "What a <em>decision</em>." in html
+    assert 'name="csrfmiddlewaretoken"' in html
+
+
+def test_draft_article_is_not_found_for_readers(client):
+    draft = ArticleFactory(status="draft")
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_replies_nest_under_their_parent(client, article):
+    top = post(article, "top")
+    reply = post(article, "reply", parent=top)
+    deeper = post(article, "deeper", parent=reply)
+    other = post(article, "another top")
+    found = nesting(client.get(article.get_absolute_url()).content.decode())
+    assert found[str(top.pk)] == ("", "")
+    assert found[str(reply.pk)] == (str(top.pk), str(top.pk))
+    assert found[str(deeper.pk)] == (str(reply.pk), str(reply.pk))
+    assert found[str(other.pk)] == ("", "")
+
+
+def test_comment_shows_author_time_permalink_and_reply_link(client, article):
+    comment = post(article, "hello", name="Zoë Ångström")
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Zoë Ångström" in html
+    assert "guest" in html
+    assert f'<a class="comment-permalink" href="/comments/{comment.pk}/"' in html
+    assert re.search(r'<time datetime="\d{4}-\d\d-\d\dT', html)
+    assert f'href="/comments/{comment.pk}/reply/"' in html
+
+
+def test_guest_email_is_never_shown(client, article):
+    post(article, "hello", email="secret.reader@example.org")
+    assert (
+        "secret.reader@example.org" not in client.get(article.get_absolute_url()).content.decode()
+    )
+
+
+def test_removed_comment_with_replies_stays_as_placeholder(client, article):
+    top = post(article, "rude words here")
+    reply = post(article, "a fair reply", parent=top)
+    workflows.set_status(Comment.objects.filter(pk=top.pk), Comment.Status.REMOVED)
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "rude words here" not in html
+    assert "[removed]" in html
+    assert nesting(html)[str(reply.pk)] == (str(top.pk), str(top.pk))
+
+
+def test_removed_comment_without_replies_disappears(client, article):
+    top = post(article, "rude words here")
+    workflows.set_status(Comment.objects.filter(pk=top.pk), Comment.Status.REMOVED)
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "rude words here" not in html
+    assert "[removed]" not in html
+    assert f'id="comment-{top.pk}"' not in html
+
+
+def test_thread_deeper_than_display_depth_continues_on_its_own_page(client, article, settings):
+    settings.NEWSBOARD_DISPLAY_DEPTH = 3
+    chain = [post(article, "level 0")]
+    for level in range(1, 6):
+        chain.append(post(article, f"level {level}", parent=chain[-1]))
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert f'id="comment-{chain[2].pk}"' in html
+    assert f'id="comment-{chain[3].pk}"' not in html
+    assert "Continue this thread (3 more replies)" in html
+    assert f'class="continue-thread" href="/comments/{chain[2].pk}/"' in html
+    subthread = client.get(f"/comments/{chain[2].pk}/").content.decode()
+    assert f'id="comment-{chain[4].pk}"' in subthread
+
+
+def test_threads_are_paginated_with_whole_subtrees(client, article, settings):
+    settings.NEWSBOARD_THREADS_PER_PAGE = 2
+    roots = [post(article, f"root {n}") for n in range(5)]
+    post(article, "reply to the oldest", parent=roots[0])
+    page1 = client.get(article.get_absolute_url() + "?sort=oldest").content.decode()
+    assert "root 0" in page1 and "reply to the oldest" in page1 and "root 1" in page1
+    assert "root 2" not in page1
+    assert "Later comments" in page1
+    page3 = client.get(article.get_absolute_url() + "?sort=oldest&page=3").content.decode()
+    assert "root 4" in page3 and "root 0" not in page3
+
+
+def test_newest_sort_puts_latest_thread_first(client, article):
+    post(article, "first thread")
+    post(article, "second thread")
+    html = client.get(article.get_absolute_url() + "?sort=newest").content.decode()
+    assert html.index("second thread") < html.index("first thread")
+
+
+@pytest.mark.parametrize("query", ["?page=999", "?page=abc", "?sort=bogus", "?page=-1&sort="])
+def test_odd_paging_and_sorting_parameters_still_show_the_page(client, article, query):
+    post(article, "still here")
+    response = client.get(article.get_absolute_url() + query)
+    assert response.status_code == 200
+    assert "still here" in response.content.decode()
+
+
+def test_comment_page_shows_ancestors_as_context_and_subtree(client, article):
+    chain = [post(article, "level 0")]
+    for level in range(1, 6):
+        chain.append(post(article, f"level {level}", parent=chain[-1]))
+    html = client.get(f"/comments/{chain[4].pk}/").content.decode()
+    for level in (1, 2, 3, 4, 5):
+        assert f"level {level}" in html
+    assert "level 0" not in html
+    assert f"#comment-{chain[4].pk}" in html
+
+
+def test_comment_page_links_to_the_right_discussion_page(client, article, settings):
+    settings.NEWSBOARD_THREADS_PER_PAGE = 2
+    roots = [post(article, f"root {n}") for n in range(5)]
+    reply = post(article, "reply", parent=roots[0])
+    html = client.get(f"/comments/{reply.pk}/").content.decode()
+    # newest first by default: the oldest thread is on the last page
+    assert f'href="{article.get_absolute_url()}?page=3#comment-{reply.pk}"' in html
+
+
+def test_hidden_comment_page_is_not_found(client, article):
+    comment = post(article, "spam spam")
+    workflows.set_status(Comment.objects.filter(pk=comment.pk), Comment.Status.SPAM)
+    assert client.get(f"/comments/{comment.pk}/").status_code == 404
+
+
+def test_comments_disabled_article_shows_no_discussion(client):
+    article = ArticleFactory(comments_mode="disabled")
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert 'id="comments"' not in html
+    assert 'name="body"' not in html
+
+
+def test_closed_article_shows_comments_but_no_form(client):
+    article = ArticleFactory()
+    post(article, "said before closing")
+    article.comments_mode = "closed"
+    article.save()
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "said before closing" in html
+    assert 'name="body"' not in html
+    assert "Comments on this article are closed." in html
+
+
+def test_section_page_lists_its_articles(client):
+    article = ArticleFactory()
+    other = ArticleFactory()
+    html = client.get(
+        reverse("articles:section", kwargs={"slug": article.section.slug})
+    ).content.decode()
+    assert article.headline in html
+    assert other.headline not in html
