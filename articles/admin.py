@@ -1,5 +1,11 @@
+from urllib.parse import urlencode
+
 from django.contrib import admin
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import Article, Section
 
@@ -34,3 +40,25 @@ class ArticleAdmin(admin.ModelAdmin):
         (_("Publishing"), {"fields": ("status", "published_at", "comments_mode")}),
         (_("Record"), {"fields": ("comment_count", "created_at", "updated_at")}),
     )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(comments_total=Count("comments"))
+
+    def get_list_display(self, request):
+        list_display = super().get_list_display(request)
+        if request.user.has_perm("comments.view_comment"):
+            return (*list_display, "moderate_comments")
+        return list_display
+
+    @admin.display(description=_("moderation"), ordering="comments_total")
+    def moderate_comments(self, article):
+        """A link to the moderation queue for this article's comments, in any status."""
+        return format_html(
+            '<a href="{}?{}">{}</a>',
+            reverse("admin:comments_comment_changelist"),
+            urlencode({"article__id__exact": article.pk}),
+            ngettext(
+                "Moderate %(count)d comment", "Moderate %(count)d comments", article.comments_total
+            )
+            % {"count": article.comments_total},
+        )

@@ -1,6 +1,8 @@
+from datetime import timedelta
 from io import BytesIO
 from pathlib import PurePath
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.validators import FileExtensionValidator
 from django.db import models
@@ -47,6 +49,11 @@ class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
+
+    class Moderation(models.TextChoices):
+        SITE_DEFAULT = "", _("Site default")
+        POST = "post", _("Post-moderation: comments appear at once")
+        PRE = "pre", _("Pre-moderation: every comment is held for review")
 
     class CommentsMode(models.TextChoices):
         OPEN = "open", _("Open: readers may comment")
@@ -112,6 +119,17 @@ class Article(models.Model):
     comments_mode = models.CharField(
         _("comments"), max_length=10, choices=CommentsMode, default=CommentsMode.OPEN
     )
+    moderation = models.CharField(
+        _("moderation"), max_length=4, choices=Moderation, default="", blank=True
+    )
+    close_comments_after_days = models.PositiveIntegerField(
+        _("close comments after (days)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Comments close this many days after publication. Empty: the site default; 0: never."
+        ),
+    )
     comment_count = models.PositiveIntegerField(
         _("approved comments"),
         default=0,
@@ -153,7 +171,22 @@ class Article(models.Model):
 
     @property
     def accepts_comments(self):
-        return self.comments_mode == self.CommentsMode.OPEN
+        if self.comments_mode != self.CommentsMode.OPEN:
+            return False
+        closes_at = self.comments_close_at
+        return closes_at is None or timezone.now() < closes_at
+
+    @property
+    def comments_close_at(self):
+        """When an open discussion closes by itself, or None when it stays open."""
+        days = self.close_comments_after_days
+        if days is None:
+            days = settings.NEWSBOARD_CLOSE_COMMENTS_AFTER_DAYS
+        return self.published_at + timedelta(days=days) if days else None
+
+    @property
+    def is_premoderated(self):
+        return (self.moderation or settings.NEWSBOARD_MODERATION) == self.Moderation.PRE
 
     @property
     def shows_comments(self):

@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from .models import Comment, Report
+
 
 class CommentForm(forms.Form):
     """The comment form: body and parent for everyone, name and email for guests.
@@ -19,6 +21,15 @@ class CommentForm(forms.Form):
         error_messages={"required": _("Please write your comment before posting it.")},
     )
     parent = forms.CharField(required=False, widget=forms.HiddenInput)
+    # A trap for spam robots: hidden from people (CSS and aria-hidden), so only a
+    # program that fills in every field fills it in. Such a comment is stored as spam.
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "tabindex": "-1", "class": "honeypot-input"}
+        ),
+    )
     name = forms.CharField(
         label=_("Name"),
         help_text=_("Shown next to your comment."),
@@ -75,3 +86,49 @@ class CommentForm(forms.Form):
                 _("The comment you are replying to was not found."), code="parent_invalid"
             )
         return int(value)
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("What is wrong with this comment?"),
+        choices=Report.Reason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Please choose a reason.")},
+    )
+    note = forms.CharField(
+        label=_("Anything the moderators should know?"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when you choose “Something else”."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reason") == Report.Reason.OTHER and not data.get("note", "").strip():
+            self.add_error("note", _("Please say what is wrong with this comment."))
+        return data
+
+
+class ModerationForm(forms.Form):
+    """A moderator's decision on one comment, from the buttons on the public page."""
+
+    DECISIONS = {
+        "approve": Comment.Status.APPROVED,
+        "remove": Comment.Status.REMOVED,
+        "spam": Comment.Status.SPAM,
+    }
+
+    decision = forms.ChoiceField(
+        choices=[(key, key) for key in [*DECISIONS, "feature", "unfeature"]]
+    )
+    removal_reason = forms.ChoiceField(
+        label=_("Reason"), choices=Comment.RemovalReason.choices, required=False
+    )
+    removal_note = forms.CharField(label=_("Note to the author"), required=False, max_length=1000)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "remove" and not data.get("removal_reason"):
+            self.add_error("removal_reason", _("Please choose why the comment is removed."))
+        return data

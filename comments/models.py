@@ -1,4 +1,8 @@
+import ipaddress
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -11,20 +15,57 @@ from articles.models import Article
 from newsboard.markup import plain_excerpt, render_comment
 
 
+class Viewer:
+    """Who is looking at a discussion, and so which comments they see besides approved ones.
+
+    Authors see their own comments in any status: an account its comments, a
+    guest the comments their session posted. Moderators see every comment, so
+    they can decide in context.
+    """
+
+    def __init__(self, user=None, guest_comment_ids=()):
+        self.user = user if user is not None and user.is_authenticated else None
+        # Only staff reach the moderation tools; asking staff alone saves readers two queries.
+        self.is_moderator = bool(
+            self.user and self.user.is_staff and self.user.has_perm("comments.moderate_comment")
+        )
+        self.guest_comment_ids = frozenset(guest_comment_ids)
+
+    def own_comments_q(self):
+        if self.is_moderator:
+            return Q(pk__isnull=False)
+        if self.user is not None:
+            return Q(user=self.user)
+        return Q(pk__in=self.guest_comment_ids)
+
+    def owns(self, comment):
+        if self.user is not None:
+            return comment.user_id == self.user.pk
+        return comment.pk in self.guest_comment_ids
+
+    def can_see(self, comment):
+        return comment.is_approved or self.is_moderator or self.owns(comment)
+
+
 class CommentQuerySet(TreeQuerySet):
     def approved(self):
         """What the public sees in full."""
         return self.filter(status=Comment.Status.APPROVED)
 
-    def thread_roots(self, article):
-        """Top-level comments of the article whose thread has something to show.
+    def visible_to(self, viewer):
+        """Approved comments, plus the viewer's own comments in any status.
 
-        A root that is not approved itself still opens a thread when one of its
-        replies is approved: it is then shown as a placeholder.
+        viewer is a `comments.viewers.Viewer` (an account or a guest's session).
         """
-        shown_in_thread = Comment.objects.filter(
-            thread_id=OuterRef("pk"), status=Comment.Status.APPROVED
-        )
+        return self.filter(Q(status=Comment.Status.APPROVED) | viewer.own_comments_q())
+
+    def thread_roots(self, article, viewer):
+        """Top-level comments of the article whose thread has something to show the viewer.
+
+        A root that is not shown itself still opens a thread when one of its
+        replies is: it is then shown as a placeholder.
+        """
+        shown_in_thread = Comment.objects.visible_to(viewer).filter(thread_id=OuterRef("pk"))
         return self.filter(article=article, parent=None).filter(Exists(shown_in_thread))
 
     def in_threads(self, thread_ids):
@@ -55,6 +96,13 @@ class Comment(models.Model):
         REMOVED = "removed", _("Removed")
         SPAM = "spam", _("Spam")
         DELETED = "deleted", _("Deleted by author")
+
+    class RemovalReason(models.TextChoices):
+        SPAM = "spam", _("Spam")
+        ABUSE = "abuse", _("Abuse or harassment")
+        OFF_TOPIC = "off_topic", _("Off-topic")
+        PERSONAL_INFORMATION = "personal_information", _("Personal information")
+        OTHER = "other", _("Other")
 
     article = models.ForeignKey(
         Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="comments"
@@ -102,6 +150,21 @@ class Comment(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    removal_reason = models.CharField(
+        _("removal reason"), max_length=24, choices=RemovalReason, blank=True
+    )
+    removal_note = models.TextField(
+        _("note to the author"), blank=True, help_text=_("Shown to the author with the reason.")
+    )
+    held_for = models.JSONField(
+        _("held for"),
+        default=list,
+        blank=True,
+        editable=False,
+        help_text=_("Why the rules held this comment: a list of {rule, detail}."),
+    )
+    featured_at = models.DateTimeField(_("featured"), null=True, blank=True, editable=False)
+    report_count = models.PositiveIntegerField(_("open reports"), default=0, editable=False)
     reply_count = models.PositiveIntegerField(_("approved replies"), default=0, editable=False)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     created_at = models.DateTimeField(_("posted"), default=timezone.now, db_index=True)
@@ -121,7 +184,22 @@ class Comment(models.Model):
             ),
             models.Index(fields=["thread", "status"], name="comment_thread_status_idx"),
             models.Index(fields=["article", "-created_at"], name="comment_article_recent_idx"),
+            models.Index(fields=["status", "-created_at"], name="comment_queue_idx"),
+            models.Index(fields=["ip_address", "created_at"], name="comment_ip_recent_idx"),
+            models.Index(fields=["user", "created_at"], name="comment_user_recent_idx"),
+            models.Index(fields=["guest_email", "created_at"], name="comment_guest_recent_idx"),
+            models.Index(
+                fields=["-report_count"],
+                condition=Q(report_count__gt=0),
+                name="comment_reported_idx",
+            ),
+            models.Index(
+                fields=["article", "-featured_at"],
+                condition=Q(featured_at__isnull=False),
+                name="comment_featured_idx",
+            ),
         ]
+        permissions = [("moderate_comment", _("Can moderate comments"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(user__isnull=False) | ~Q(guest_name=""),
@@ -144,6 +222,10 @@ class Comment(models.Model):
         return self.status == self.Status.APPROVED
 
     @property
+    def is_featured(self):
+        return self.featured_at is not None
+
+    @property
     def is_guest(self):
         return self.user_id is None
 
@@ -156,3 +238,175 @@ class Comment(models.Model):
     @property
     def excerpt(self):
         return plain_excerpt(self.body)
+
+
+class Report(models.Model):
+    """A reader's report that a comment breaks the rules: one per reader per comment."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", _("Spam")
+        ABUSE = "abuse", _("Abusive or hateful")
+        OFF_TOPIC = "off_topic", _("Off-topic")
+        OTHER = "other", _("Something else")
+
+    comment = models.ForeignKey(
+        Comment, verbose_name=_("comment"), on_delete=models.CASCADE, related_name="reports"
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reporter"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reporter_session = models.CharField(
+        _("reporter's session"), max_length=64, blank=True, editable=False
+    )
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=10, choices=Reason)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("reported"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "reporter"],
+                condition=Q(reporter__isnull=False),
+                name="report_once_per_account",
+            ),
+            models.UniqueConstraint(
+                fields=["comment", "reporter_session"],
+                condition=~Q(reporter_session=""),
+                name="report_once_per_session",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_reason_display()}: {self.comment}"
+
+
+class ModerationAction(models.Model):
+    """One decision about a comment, by a person or by the rules: the audit trail.
+
+    Rows are only ever added; nothing in the moderation tools updates or deletes them.
+    """
+
+    class Kind(models.TextChoices):
+        STATUS = "status", _("Status change")
+        FEATURE = "feature", _("Featured")
+        UNFEATURE = "unfeature", _("No longer featured")
+
+    comment = models.ForeignKey(
+        Comment, verbose_name=_("comment"), on_delete=models.CASCADE, related_name="actions"
+    )
+    kind = models.CharField(_("decision"), max_length=10, choices=Kind, default=Kind.STATUS)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Empty when the rules decided."),
+    )
+    from_status = models.CharField(_("from"), max_length=10, choices=Comment.Status, blank=True)
+    to_status = models.CharField(_("to"), max_length=10, choices=Comment.Status)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("moderation decision")
+        verbose_name_plural = _("moderation log")
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.comment_id}"
+
+    @property
+    def automatic(self):
+        return self.actor_id is None
+
+
+class ModeratedPhrase(models.Model):
+    """A word or phrase the rules look for in comments."""
+
+    class Action(models.TextChoices):
+        REJECT = "reject", _("Banned: the comment is refused")
+        HOLD = "hold", _("Suspect: the comment is held for review")
+
+    phrase = models.CharField(
+        _("word or phrase"),
+        max_length=200,
+        unique=True,
+        help_text=_(
+            "Matched as whole words, ignoring case, accents and look-alike characters. "
+            "End with * to match any ending (insult* matches insults)."
+        ),
+    )
+    action = models.CharField(_("action"), max_length=6, choices=Action)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["phrase"]
+        verbose_name = _("moderated phrase")
+        verbose_name_plural = _("moderated phrases")
+
+    def __str__(self):
+        return self.phrase
+
+
+class Block(models.Model):
+    """A guest email address or an IP address (or network) that may not post."""
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", _("Email address")
+        IP = "ip", _("IP address or network")
+
+    kind = models.CharField(_("kind"), max_length=5, choices=Kind)
+    value = models.CharField(
+        _("blocked"),
+        max_length=254,
+        help_text=_("An email address, an IP address, or a network such as 203.0.113.0/24."),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "value"]
+        verbose_name = _("block")
+        verbose_name_plural = _("block list")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "value"], name="block_unique_value"),
+        ]
+
+    def __str__(self):
+        return self.value
+
+    def clean(self):
+        value = self.value.strip()
+        if self.kind == self.Kind.EMAIL:
+            try:
+                validate_email(value)
+            except ValidationError:
+                raise ValidationError(
+                    {"value": _("Enter a valid email address.")}, code="invalid"
+                ) from None
+            self.value = value.lower()
+        else:
+            try:
+                self.value = str(ipaddress.ip_network(value, strict=False))
+            except ValueError:
+                raise ValidationError(
+                    {"value": _("Enter an IP address or a network such as 203.0.113.0/24.")},
+                    code="invalid",
+                ) from None

@@ -38,11 +38,7 @@ class Node:
         return self.hidden_replies > 0
 
 
-def is_public(comment):
-    return comment.is_approved
-
-
-def display_nodes(rows, *, thread_order=None, base_depth=0, max_depth=None, is_shown=is_public):
+def display_nodes(rows, viewer, *, thread_order=None, base_depth=0, max_depth=None):
     """The nodes to render, in order, from comments with `tree_depth`.
 
     thread_order, when given, is the order of the threads (their top-level
@@ -55,7 +51,7 @@ def display_nodes(rows, *, thread_order=None, base_depth=0, max_depth=None, is_s
         position = {thread_id: index for index, thread_id in enumerate(thread_order)}
         rows.sort(key=lambda comment: position[comment.thread_id])  # stable: keeps tree order
 
-    keep = _keep_flags(rows, is_shown)
+    keep = _keep_flags(rows, viewer.can_see)
     nodes = []
     cut_off_at = None  # the node under which deeper replies are folded away
     for comment in rows:
@@ -65,7 +61,7 @@ def display_nodes(rows, *, thread_order=None, base_depth=0, max_depth=None, is_s
         if depth >= max_depth:
             cut_off_at.hidden_replies += 1
             continue
-        node = Node(comment, depth, placeholder=not is_shown(comment))
+        node = Node(comment, depth, placeholder=not viewer.can_see(comment))
         if depth == max_depth - 1:
             cut_off_at = node
         nodes.append(node)
@@ -90,7 +86,7 @@ def _keep_flags(rows, is_shown):
     return keep
 
 
-def thread_page_number(root, *, sort=DEFAULT_SORT):
+def thread_page_number(root, viewer, *, sort=DEFAULT_SORT):
     """The page of the article's discussion on which this top-level comment's thread appears."""
     if sort == "oldest":
         before = {"created_at__lt": root.created_at}
@@ -98,6 +94,6 @@ def thread_page_number(root, *, sort=DEFAULT_SORT):
     else:
         before = {"created_at__gt": root.created_at}
         tie = {"created_at": root.created_at, "pk__gt": root.pk}
-    roots = Comment.objects.thread_roots(root.article_id)
+    roots = Comment.objects.thread_roots(root.article_id, viewer)
     earlier = roots.filter(Q(**before) | Q(**tie)).count()
     return earlier // settings.NEWSBOARD_THREADS_PER_PAGE + 1

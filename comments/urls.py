@@ -8,4 +8,6 @@ urlpatterns = [
     path("articles/<slug:slug>/comments/", views.post_comment, name="post"),
     path("comments/<int:pk>/", views.CommentDetailView.as_view(), name="detail"),
     path("comments/<int:pk>/reply/", views.reply, name="reply"),
+    path("comments/<int:pk>/report/", views.report, name="report"),
+    path("comments/<int:pk>/moderate/", views.moderate, name="moderate"),
 ]

@@ -1,20 +1,34 @@
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
 
 from articles.models import Article
 
 from . import workflows
-from .forms import CommentForm
-from .models import Comment
+from .forms import CommentForm, ModerationForm, ReportForm
+from .models import Comment, Viewer
 from .threads import display_nodes, thread_page_number
 
 GUEST_SESSION_KEY = "comments_guest"
+# The comments a guest's session posted, so the guest sees them while they await moderation.
+GUEST_COMMENTS_SESSION_KEY = "comments_posted"
+GUEST_COMMENTS_REMEMBERED = 200
+
+
+def viewer_for(request):
+    """The Viewer for this request. Reads the session only for guests who have one."""
+    if request.user.is_authenticated or not request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+        return Viewer(request.user)
+    return Viewer(guest_comment_ids=request.session.get(GUEST_COMMENTS_SESSION_KEY, ()))
 
 
 class HttpResponseSeeOther(HttpResponseRedirect):
@@ -31,9 +45,14 @@ def comment_form_for(request, **kwargs):
 
 @require_POST
 def post_comment(request, slug):
-    """Post a comment or a reply. A rejected one comes back, text intact, with status 400."""
+    """Post a comment or a reply.
+
+    A rejected one comes back, text intact, with status 400 (429 when the
+    author posts too fast). A held one is shown to its author only.
+    """
     article = get_object_or_404(Article.objects.published(), slug=slug)
     form = CommentForm(request.POST, user=request.user)
+    status = 400
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -45,21 +64,48 @@ def post_comment(request, slug):
                 guest_name=data.get("name", ""),
                 guest_email=data.get("email", ""),
                 ip_address=request.META.get("REMOTE_ADDR"),
+                honeypot_filled=bool(data["website"]),
+                limit_rate=True,
+                viewer=viewer_for(request),
             )
         except ValidationError as error:
             form.add_error(None, error)
+            if error.code == "rate_limited":
+                status = 429
         else:
             if not request.user.is_authenticated:
-                request.session[GUEST_SESSION_KEY] = {"name": data["name"], "email": data["email"]}
-            messages.success(request, _("Your comment was posted."))
+                _remember_guest(request, data, comment)
+            if comment.is_approved:
+                messages.success(request, _("Your comment was posted."))
+            else:
+                messages.info(
+                    request,
+                    _(
+                        "Thank you. Your comment is awaiting moderation: only you can see "
+                        "it until a moderator approves it."
+                    ),
+                )
             return HttpResponseSeeOther(comment.get_absolute_url())
     parent = _replied_comment(article, form)
     return render(
         request,
         "comments/comment_form.html",
-        {"article": article, "form": form, "parent": parent},
-        status=400,
+        {
+            "article": article,
+            "form": form,
+            "parent": parent,
+            "parent_visible": parent is not None and viewer_for(request).can_see(parent),
+        },
+        status=status,
     )
+
+
+def _remember_guest(request, data, comment):
+    request.session[GUEST_SESSION_KEY] = {"name": data["name"], "email": data["email"]}
+    posted = request.session.get(GUEST_COMMENTS_SESSION_KEY, [])
+    if comment.pk not in posted:
+        posted = [*posted, comment.pk][-GUEST_COMMENTS_REMEMBERED:]
+    request.session[GUEST_COMMENTS_SESSION_KEY] = posted
 
 
 def reply(request, pk):
@@ -70,13 +116,13 @@ def reply(request, pk):
         ),
         pk=pk,
     )
-    if not parent.is_approved:
+    if not viewer_for(request).can_see(parent):
         raise Http404(_("This comment is not available."))
     form = comment_form_for(request, initial={"parent": parent.pk})
     return render(
         request,
         "comments/comment_form.html",
-        {"article": parent.article, "form": form, "parent": parent},
+        {"article": parent.article, "form": form, "parent": parent, "parent_visible": True},
     )
 
 
@@ -92,10 +138,11 @@ class CommentDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         comment = self.object
+        viewer = viewer_for(self.request)
         subtree = list(
             Comment.objects.in_threads([comment.thread_id]).filter(tree_path__contains=comment.pk)
         )
-        nodes = display_nodes(subtree, base_depth=subtree[0].tree_depth)
+        nodes = display_nodes(subtree, viewer, base_depth=subtree[0].tree_depth)
         if not nodes or nodes[0].comment.pk != comment.pk:
             raise Http404(_("This comment is not available."))
         path = subtree[0].tree_path  # from the thread's top-level comment down to this one
@@ -107,7 +154,7 @@ class CommentDetailView(DetailView):
             ).select_related("user")
         }
         root = related[comment.thread_id]
-        page = thread_page_number(root)
+        page = thread_page_number(root, viewer)
         discussion_url = reverse("articles:detail", kwargs={"slug": comment.article.slug})
         if page > 1:
             discussion_url += f"?page={page}"
@@ -116,9 +163,91 @@ class CommentDetailView(DetailView):
             ancestors=[related[pk] for pk in ancestor_ids],
             more_ancestors=len(path) - 1 > self.context_ancestors,
             article=comment.article,
+            viewer=viewer,
+            removal_reasons=Comment.RemovalReason.choices,
             discussion_url=f"{discussion_url}#comment-{comment.pk}",
             **kwargs,
         )
+
+
+def report(request, pk):
+    """Report a comment to the moderators: a form page, so it works without JavaScript."""
+    comment = get_object_or_404(
+        Comment.objects.select_related("article", "user").filter(
+            article__in=Article.objects.published(), status=Comment.Status.APPROVED
+        ),
+        pk=pk,
+    )
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not request.session.session_key:
+            request.session.save()  # a guest's reports are told apart by their session
+        reported = workflows.report_comment(
+            comment,
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+            user=request.user,
+            session_key=request.session.session_key,
+            ip_address=request.META.get("REMOTE_ADDR"),
+        )
+        if reported:
+            messages.success(request, _("Thank you. The moderators will look at this comment."))
+        else:
+            messages.info(request, _("You have already reported this comment. Thank you."))
+        return HttpResponseSeeOther(comment.get_absolute_url())
+    return render(
+        request,
+        "comments/report_form.html",
+        {"comment": comment, "article": comment.article, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@permission_required("comments.moderate_comment", raise_exception=True)
+def moderate(request, pk):
+    """A moderator's decision from the buttons next to a comment on the public page."""
+    comment = get_object_or_404(Comment, pk=pk)
+    form = ModerationForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return HttpResponseSeeOther(_back_to(request, comment))
+    data = form.cleaned_data
+    decision = data["decision"]
+    selected = Comment.objects.filter(pk=comment.pk)
+    if decision in ("feature", "unfeature"):
+        workflows.set_featured(selected, decision == "feature", by=request.user)
+    else:
+        workflows.set_status(
+            selected,
+            ModerationForm.DECISIONS[decision],
+            by=request.user,
+            removal_reason=data["removal_reason"] if decision == "remove" else "",
+            removal_note=data["removal_note"] if decision == "remove" else "",
+        )
+    messages.success(request, _("Done: %(decision)s.") % {"decision": DECISION_LABELS[decision]})
+    return HttpResponseSeeOther(_back_to(request, comment))
+
+
+DECISION_LABELS = {
+    "approve": gettext_lazy("approved"),
+    "remove": gettext_lazy("removed"),
+    "spam": gettext_lazy("marked as spam"),
+    "feature": gettext_lazy("featured"),
+    "unfeature": gettext_lazy("no longer featured"),
+}
+
+
+def _back_to(request, comment):
+    """Where the moderator came from, if it is on this site; else the comment's page."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return f"{target}#comment-{comment.pk}"
+    return comment.get_absolute_url()
 
 
 def _replied_comment(article, form):

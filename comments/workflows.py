@@ -5,30 +5,52 @@ comment goes through the same checks and the same bookkeeping (thread ids,
 exact approved-comment counts) whichever door it came in by.
 """
 
+import ipaddress
 from datetime import timedelta
+from functools import lru_cache, partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from articles.models import Article
+from newsboard.markup import render_comment
 
-from .models import Comment
+from . import tasks
+from .models import Block, Comment, ModeratedPhrase, ModerationAction, Report
+from .phrases import PhraseMatcher
 
 
 def post_comment(
-    *, article, body, parent_id=None, user=None, guest_name="", guest_email="", ip_address=None
+    *,
+    article,
+    body,
+    parent_id=None,
+    user=None,
+    guest_name="",
+    guest_email="",
+    ip_address=None,
+    honeypot_filled=False,
+    limit_rate=False,
+    viewer=None,
 ):
     """Store a new comment and return (comment, created).
 
-    Raises ValidationError with a message for the reader when the comment
-    cannot be accepted. The same author sending the same text to the same
-    place again within NEWSBOARD_DUPLICATE_WINDOW_SECONDS (a double click, a
-    retried request) gets the first comment back, with created False.
+    The comment passes every moderation rule here, whichever door it came in
+    by: it is refused (ValidationError with a message for the reader; code
+    "rate_limited" when the author posts too fast), held as pending, stored as
+    spam, or approved. limit_rate applies the per-IP and per-author rate limits
+    (readers posting through the site; not imports or the admin). viewer, when
+    given, lets an author reply to their own comments that are still held.
+
+    The same author sending the same text to the same place again within
+    NEWSBOARD_DUPLICATE_WINDOW_SECONDS (a double click, a retried request)
+    gets the first comment back, with created False.
     """
     if not article.accepts_comments:
         raise ValidationError(
@@ -37,12 +59,18 @@ def post_comment(
         )
     if user is not None and not user.is_authenticated:
         user = None
+    guest_email = "" if user else guest_email.strip().lower()
     now = timezone.now()
+    check_author_may_post(user=user, guest_email=guest_email, ip_address=ip_address, now=now)
+    if limit_rate:
+        check_rate_limits(user=user, guest_email=guest_email, ip_address=ip_address, now=now)
+    matchers = phrase_matchers()
+    check_banned_phrases(body, matchers)
     with transaction.atomic():
         # One poster at a time per article: the duplicate check below and the
         # count updates then see every comment committed before this one.
         Article.objects.select_for_update().filter(pk=article.pk).values_list("pk").get()
-        parent = _parent_for_reply(article, parent_id)
+        parent = _parent_for_reply(article, parent_id, viewer)
         duplicate = _recent_duplicate(
             article, parent, body, user, guest_email, since=now - _duplicate_window()
         )
@@ -54,11 +82,13 @@ def post_comment(
             thread_id=parent.thread_id if parent else None,
             user=user,
             guest_name="" if user else guest_name,
-            guest_email="" if user else guest_email,
+            guest_email=guest_email,
             body=body,
-            status=Comment.Status.APPROVED,
             ip_address=ip_address,
             created_at=now,
+        )
+        comment.status, comment.held_for = assess(
+            comment, matchers, honeypot_filled=honeypot_filled
         )
         comment.save()
         if parent is None:
@@ -66,30 +96,306 @@ def post_comment(
             comment.thread_id = comment.pk
         if comment.is_approved:
             _count_new_approved(comment)
+        else:
+            ModerationAction.objects.create(
+                comment=comment,
+                to_status=comment.status,
+                reason=describe_holds(comment.held_for),
+                created_at=now,
+            )
     return comment, True
 
 
-def set_status(comments, status, *, by=None):
-    """Move comments to a new status, recording who did it; returns how many changed.
+def check_author_may_post(*, user, guest_email, ip_address, now):
+    """Refuse banned or suspended accounts and blocked guest addresses and IPs."""
+    if user is not None:
+        if user.banned_at:
+            raise ValidationError(
+                _("Your account may no longer post comments."), code="author_banned"
+            )
+        if user.suspended_until and user.suspended_until > now:
+            raise ValidationError(
+                _("Your account is suspended from commenting until %(until)s.")
+                % {
+                    "until": formats.date_format(
+                        timezone.localtime(user.suspended_until), "DATETIME_FORMAT"
+                    )
+                },
+                code="author_suspended",
+            )
+    elif guest_email and Block.objects.filter(kind=Block.Kind.EMAIL, value=guest_email).exists():
+        raise ValidationError(
+            _("Comments from this email address are not accepted."), code="email_blocked"
+        )
+    if ip_address and _ip_blocked(ip_address):
+        raise ValidationError(_("Comments from your network are not accepted."), code="ip_blocked")
+
+
+def check_rate_limits(*, user, guest_email, ip_address, now):
+    """Refuse a comment over the per-IP or per-author limit (code "rate_limited").
+
+    Counted from the comments table itself, so the limits hold across every
+    server process without a shared cache.
+    """
+    checks = []
+    if ip_address:
+        checks.append(("ip", Q(ip_address=ip_address)))
+    if user is not None:
+        checks.append(("author", Q(user=user)))
+    elif guest_email:
+        checks.append(("author", Q(user=None, guest_email=guest_email)))
+    for scope, authored in checks:
+        limit, seconds = settings.NEWSBOARD_RATE_LIMITS[scope]
+        since = now - timedelta(seconds=seconds)
+        if Comment.objects.filter(authored, created_at__gte=since).count() >= limit:
+            raise ValidationError(
+                ngettext(
+                    "You are posting faster than this site allows. Please wait a minute and "
+                    "send it again: your text is still here.",
+                    "You are posting faster than this site allows. Please wait %(minutes)s "
+                    "minutes and send it again: your text is still here.",
+                    max(1, seconds // 60),
+                )
+                % {"minutes": max(1, seconds // 60)},
+                code="rate_limited",
+            )
+
+
+def check_banned_phrases(body, matchers):
+    banned = matchers[ModeratedPhrase.Action.REJECT].find(body)
+    if banned:
+        raise ValidationError(
+            _(
+                "Your comment contains words this site does not accept (%(words)s). "
+                "Please rephrase it: your text is still here."
+            )
+            % {"words": ", ".join(banned)},
+            code="banned_words",
+        )
+
+
+def assess(comment, matchers, *, honeypot_filled=False):
+    """The status a new comment starts in, and why it is held: (status, held_for).
+
+    held_for lists every rule that applies, as {"rule": ..., "detail": ...}, so
+    the moderator sees all the reasons at once.
+    """
+    if honeypot_filled:
+        return Comment.Status.SPAM, [hold("honeypot", _("a field hidden from people was filled"))]
+    repeated_on = _same_text_elsewhere(comment)
+    if repeated_on is not None:
+        return Comment.Status.SPAM, [
+            hold("repeated", _("the same text was posted on “%s”") % repeated_on.headline)
+        ]
+    holds = []
+    suspect = matchers[ModeratedPhrase.Action.HOLD].find(comment.body)
+    if suspect:
+        holds.append(hold("suspect_words", ", ".join(suspect)))
+    links = render_comment(comment.body).count("<a ")
+    if links > settings.NEWSBOARD_MAX_LINKS:
+        holds.append(hold("links", _("%(count)d links") % {"count": links}))
+    author = comment.user
+    if not (author and (author.trusted or author.is_staff)):
+        holds.extend(_author_holds(comment))
+        if comment.article.is_premoderated:
+            holds.append(hold("premoderation", _("this article is pre-moderated")))
+    return (Comment.Status.PENDING if holds else Comment.Status.APPROVED), holds
+
+
+def hold(rule, detail=""):
+    return {"rule": rule, "detail": str(detail)}
+
+
+HOLD_RULES = {
+    "honeypot": gettext_lazy("Honeypot"),
+    "repeated": gettext_lazy("Repeated text"),
+    "suspect_words": gettext_lazy("Suspect words"),
+    "links": gettext_lazy("Too many links"),
+    "new_commenter": gettext_lazy("New commenter"),
+    "rejection_rate": gettext_lazy("Often rejected"),
+    "premoderation": gettext_lazy("Pre-moderation"),
+    "reports": gettext_lazy("Reported by readers"),
+}
+
+
+def describe_holds(held_for):
+    """The reasons as one line for a moderator: "Suspect words: idiot; Too many links: 5 links"."""
+    return "; ".join(
+        f"{HOLD_RULES.get(item['rule'], item['rule'])}: {item['detail']}"
+        if item.get("detail")
+        else str(HOLD_RULES.get(item["rule"], item["rule"]))
+        for item in held_for
+    )
+
+
+@lru_cache(maxsize=2)
+def _phrase_matchers(_lists_version):
+    by_action = {action: [] for action in ModeratedPhrase.Action.values}
+    for phrase, action in ModeratedPhrase.objects.values_list("phrase", "action"):
+        by_action[action].append(phrase)
+    return {action: PhraseMatcher(phrases) for action, phrases in by_action.items()}
+
+
+def phrase_matchers():
+    """The phrase lists, compiled once per server process and again when they change.
+
+    Whether they changed is asked of the database (two index-only queries),
+    so every process sees an edit in the admin at once, with no shared cache.
+    """
+    # Two queries, because SQLite answers MAX from the index only when it is alone.
+    phrases = ModeratedPhrase.objects.all()
+    version = (phrases.count(), phrases.aggregate(changed=Max("updated_at"))["changed"])
+    return _phrase_matchers(version)
+
+
+def set_status(comments, status, *, by=None, reason="", removal_reason="", removal_note=""):
+    """Move comments to a new status, recording each decision; returns how many changed.
 
     Counts on the affected articles and parent comments are recomputed in the
-    same transaction, so they stay exact whatever the mix of old statuses.
+    same transaction, so they stay exact whatever the mix of old statuses. A
+    moderator's decision also closes the comment's open reports. Authors of
+    removed comments who left an address are told why, by email.
     """
+    now = timezone.now()
     with transaction.atomic():
         changing = list(
-            comments.exclude(status=status).values_list("pk", "article_id", "parent_id")
+            comments.exclude(status=status)
+            .select_for_update()
+            .values_list("pk", "article_id", "parent_id", "status")
         )
         if not changing:
             return 0
-        pks = [pk for pk, _article, _parent in changing]
-        Comment.objects.filter(pk__in=pks).update(
-            status=status, status_changed_at=timezone.now(), status_changed_by=by
+        pks = [pk for pk, _article, _parent, _old in changing]
+        changes = {"status": status, "status_changed_at": now, "status_changed_by": by}
+        if status == Comment.Status.REMOVED:
+            changes.update(removal_reason=removal_reason, removal_note=removal_note)
+        elif status == Comment.Status.APPROVED:
+            changes.update(removal_reason="", removal_note="")
+        if by is not None:
+            changes["report_count"] = 0
+            Report.objects.filter(comment__in=pks, resolved_at=None).update(resolved_at=now)
+        Comment.objects.filter(pk__in=pks).update(**changes)
+        explanation = reason or (
+            Comment.RemovalReason(removal_reason).label if removal_reason else ""
+        )
+        if removal_note:
+            explanation = f"{explanation}: {removal_note}" if explanation else removal_note
+        ModerationAction.objects.bulk_create(
+            ModerationAction(
+                comment_id=pk,
+                actor=by,
+                from_status=old,
+                to_status=status,
+                reason=explanation,
+                created_at=now,
+            )
+            for pk, _article, _parent, old in changing
         )
         recount(
-            article_ids={article for _pk, article, _parent in changing},
-            parent_ids={parent for _pk, _article, parent in changing if parent},
+            article_ids={article for _pk, article, _parent, _old in changing},
+            parent_ids={parent for _pk, _article, parent, _old in changing if parent},
         )
+        if status == Comment.Status.REMOVED and by is not None:
+            for pk in pks:
+                transaction.on_commit(partial(tasks.send_removal_notice.enqueue, pk))
     return len(changing)
+
+
+def set_featured(comments, featured, *, by):
+    """Feature comments (a staff pick shown above the discussion) or stop featuring them."""
+    now = timezone.now()
+    with transaction.atomic():
+        if featured:
+            changing = comments.filter(featured_at=None, status=Comment.Status.APPROVED)
+        else:
+            changing = comments.exclude(featured_at=None)
+        rows = list(changing.values_list("pk", "status"))
+        Comment.objects.filter(pk__in=[pk for pk, _status in rows]).update(
+            featured_at=now if featured else None
+        )
+        kind = ModerationAction.Kind.FEATURE if featured else ModerationAction.Kind.UNFEATURE
+        ModerationAction.objects.bulk_create(
+            ModerationAction(
+                comment_id=pk,
+                kind=kind,
+                actor=by,
+                from_status=status,
+                to_status=status,
+                created_at=now,
+            )
+            for pk, status in rows
+        )
+    return len(rows)
+
+
+def report_comment(comment, *, reason, note="", user=None, session_key="", ip_address=None):
+    """Record a reader's report; returns False when this reader had reported it already.
+
+    At NEWSBOARD_REPORT_THRESHOLD open reports an approved comment is hidden
+    (back to pending) and the moderators who asked for it get an email.
+    """
+    if user is not None and not user.is_authenticated:
+        user = None
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        if user is not None:
+            same_reader = Q(reporter=user)
+        else:
+            same_reader = Q(reporter_session=session_key)
+            if ip_address:
+                same_reader |= Q(reporter=None, ip_address=ip_address)
+        if Report.objects.filter(same_reader, comment=locked).exists():
+            return False
+        Report.objects.create(
+            comment=locked,
+            reporter=user,
+            reporter_session="" if user else session_key,
+            ip_address=ip_address,
+            reason=reason,
+            note=note,
+        )
+        Comment.objects.filter(pk=locked.pk).update(report_count=F("report_count") + 1)
+        reports = locked.report_count + 1
+        if reports >= settings.NEWSBOARD_REPORT_THRESHOLD and locked.is_approved:
+            Comment.objects.filter(pk=locked.pk).update(
+                held_for=[*locked.held_for, hold("reports", _("%d reports") % reports)]
+            )
+            set_status(
+                Comment.objects.filter(pk=locked.pk),
+                Comment.Status.PENDING,
+                reason=_("Hidden after %d reader reports") % reports,
+            )
+            transaction.on_commit(partial(tasks.notify_moderators_of_reports.enqueue, locked.pk))
+    return True
+
+
+def ban_authors(users, *, by, remove_comments=False):
+    """Ban accounts from posting; optionally remove everything they have posted."""
+    with transaction.atomic():
+        users.update(banned_at=timezone.now())
+        if remove_comments:
+            set_status(
+                Comment.objects.filter(user__in=users).exclude(status=Comment.Status.DELETED),
+                Comment.Status.REMOVED,
+                by=by,
+                removal_reason=Comment.RemovalReason.OTHER,
+                removal_note=_("The author was banned."),
+            )
+
+
+def suspend_authors(users, *, until):
+    """Stop accounts from posting until a moment (a ban lasts until lifted)."""
+    users.update(suspended_until=until)
+
+
+def reinstate_authors(users):
+    """Lift bans and suspensions."""
+    users.update(banned_at=None, suspended_until=None)
+
+
+def set_trusted(users, trusted):
+    """Trusted authors skip the holds on new commenters and on pre-moderated articles."""
+    users.update(trusted=trusted)
 
 
 def recount(*, article_ids, parent_ids=()):
@@ -123,18 +429,20 @@ def _duplicate_window():
     return timedelta(seconds=settings.NEWSBOARD_DUPLICATE_WINDOW_SECONDS)
 
 
-def _parent_for_reply(article, parent_id):
+def _parent_for_reply(article, parent_id, viewer):
     if not parent_id:
         return None
     parent = (
-        Comment.objects.filter(pk=parent_id).only("pk", "article_id", "thread_id", "status").first()
+        Comment.objects.filter(pk=parent_id)
+        .only("pk", "article_id", "thread_id", "status", "user_id")
+        .first()
     )
     if parent is None or parent.article_id != article.pk:
         raise ValidationError(
             _("The comment you are replying to is not part of this discussion."),
             code="parent_elsewhere",
         )
-    if not parent.is_approved:
+    if not (parent.is_approved or (viewer and viewer.owns(parent))):
         raise ValidationError(
             _("The comment you are replying to is no longer visible, so replies to it are closed."),
             code="parent_hidden",
@@ -150,6 +458,75 @@ def _recent_duplicate(article, parent, body, user, guest_email, *, since):
         )
         .order_by("created_at")
         .first()
+    )
+
+
+def _same_text_elsewhere(comment):
+    """An article where this author posted the same text recently, or None."""
+    if comment.user_id:
+        author = Q(user_id=comment.user_id)
+    elif comment.guest_email:
+        author = Q(user=None, guest_email=comment.guest_email)
+    else:
+        return None
+    since = comment.created_at - timedelta(seconds=settings.NEWSBOARD_REPEAT_WINDOW_SECONDS)
+    earlier = (
+        Comment.objects.filter(author, body=comment.body, created_at__gte=since)
+        .exclude(article_id=comment.article_id)
+        .select_related("article")
+        .first()
+    )
+    return earlier.article if earlier else None
+
+
+def _author_holds(comment):
+    """Holds for authors the site does not know well yet, or who are often rejected."""
+    if comment.user_id:
+        authored = Comment.objects.filter(user_id=comment.user_id)
+    elif comment.guest_email:
+        authored = Comment.objects.filter(user=None, guest_email=comment.guest_email)
+    else:
+        authored = Comment.objects.none()
+    needed = settings.NEWSBOARD_NEW_COMMENTER_APPROVALS
+    approved = authored.filter(status=Comment.Status.APPROVED)[:needed].count()
+    if approved < needed:
+        return [
+            hold(
+                "new_commenter",
+                _("%(approved)d of %(needed)d comments approved so far")
+                % {"approved": approved, "needed": needed},
+            )
+        ]
+    decided = list(
+        authored.filter(
+            status__in=[Comment.Status.APPROVED, Comment.Status.REMOVED, Comment.Status.SPAM]
+        )
+        .order_by("-created_at")
+        .values_list("status", flat=True)[: settings.NEWSBOARD_REJECTION_SAMPLE]
+    )
+    rejected = sum(status != Comment.Status.APPROVED for status in decided)
+    if (
+        len(decided) >= settings.NEWSBOARD_REJECTION_MINIMUM
+        and rejected / len(decided) > settings.NEWSBOARD_REJECTION_RATE
+    ):
+        return [
+            hold(
+                "rejection_rate",
+                _("%(rejected)d of the last %(decided)d rejected")
+                % {"rejected": rejected, "decided": len(decided)},
+            )
+        ]
+    return []
+
+
+def _ip_blocked(ip_address):
+    try:
+        address = ipaddress.ip_address(ip_address)
+    except ValueError:
+        return False
+    return any(
+        address in ipaddress.ip_network(network)
+        for network in Block.objects.filter(kind=Block.Kind.IP).values_list("value", flat=True)
     )
 
 

@@ -12,9 +12,29 @@ class User(AbstractUser):
         blank=True,
         help_text=_("The name shown next to comments. Falls back to the username."),
     )
+    banned_at = models.DateTimeField(
+        _("banned"), null=True, blank=True, help_text=_("Banned commenters cannot post.")
+    )
+    suspended_until = models.DateTimeField(
+        _("suspended until"),
+        null=True,
+        blank=True,
+        help_text=_("Until this moment the commenter cannot post."),
+    )
+    trusted = models.BooleanField(
+        _("trusted commenter"),
+        default=False,
+        help_text=_("Trusted commenters skip the hold on new commenters and on pre-moderation."),
+    )
+    moderation_emails = models.BooleanField(
+        _("email me about reported comments"),
+        default=False,
+        help_text=_("For moderators: an email when a comment reaches the report threshold."),
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
+        permissions = [("moderate_user", _("Can ban, suspend and trust commenters"))]
 
     def __str__(self):
         return self.public_name

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_tasks_db",
     "crispy_forms",
     "crispy_bootstrap5",
 ]
@@ -152,6 +153,17 @@ if os.environ.get("REDIS_URL"):
         "LOCATION": os.environ["REDIS_URL"],
     }
 
+# Background tasks (e-mails to moderators and authors). Development runs them at once in
+# the request; production stores them in the database for `manage.py db_worker`.
+TASK_BACKENDS = {
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+_tasks = os.environ.get("NEWSBOARD_TASKS", "immediate" if DEBUG else "database")
+if _tasks not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"NEWSBOARD_TASKS must be one of {', '.join(TASK_BACKENDS)}.")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[_tasks]}}
+
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -219,11 +231,31 @@ X_FRAME_OPTIONS = "DENY"
 SERVE_MEDIA = env_bool("NEWSBOARD_SERVE_MEDIA", True)
 
 # Discussion display.
+# The site's address, for links in e-mails.
+NEWSBOARD_SITE_URL = os.environ.get("NEWSBOARD_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 NEWSBOARD_ARTICLES_PER_PAGE = 20
 NEWSBOARD_THREADS_PER_PAGE = env_int("NEWSBOARD_THREADS_PER_PAGE", 50)
 NEWSBOARD_DISPLAY_DEPTH = env_int("NEWSBOARD_DISPLAY_DEPTH", 6)
 NEWSBOARD_COMMENT_MAX_LENGTH = 5000
 NEWSBOARD_DUPLICATE_WINDOW_SECONDS = 600
+
+# Moderation. Articles may override the mode and the auto-close delay.
+NEWSBOARD_MODERATION = os.environ.get("NEWSBOARD_MODERATION", "post")  # "post" or "pre"
+NEWSBOARD_CLOSE_COMMENTS_AFTER_DAYS = env_int("NEWSBOARD_CLOSE_COMMENTS_AFTER_DAYS", 0)  # 0: never
+NEWSBOARD_MAX_LINKS = env_int("NEWSBOARD_MAX_LINKS", 3)  # more links than this: held
+NEWSBOARD_NEW_COMMENTER_APPROVALS = env_int("NEWSBOARD_NEW_COMMENTER_APPROVALS", 2)
+# Held again when, of an author's last REJECTION_SAMPLE decided comments (at least
+# REJECTION_MINIMUM), more than REJECTION_RATE were removed or spam.
+NEWSBOARD_REJECTION_SAMPLE = 10
+NEWSBOARD_REJECTION_MINIMUM = 4
+NEWSBOARD_REJECTION_RATE = 0.5
+NEWSBOARD_REPEAT_WINDOW_SECONDS = 3600  # the same text on another article: spam
+NEWSBOARD_REPORT_THRESHOLD = env_int("NEWSBOARD_REPORT_THRESHOLD", 3)
+# Comments allowed per window, as (comments, seconds), per IP address and per author.
+NEWSBOARD_RATE_LIMITS = {
+    "ip": (env_int("NEWSBOARD_RATE_LIMIT_IP", 10), 600),
+    "author": (env_int("NEWSBOARD_RATE_LIMIT_AUTHOR", 5), 300),
+}
 
 LOGGING = {
     "version": 1,

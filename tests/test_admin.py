@@ -40,7 +40,12 @@ def test_remove_action_hides_comment_and_records_who(admin_client, admin_user, a
     comment = post(article, "Off-topic rant")
     response = admin_client.post(
         reverse("admin:comments_comment_changelist"),
-        {"action": "remove", "_selected_action": [comment.pk]},
+        {
+            "action": "remove",
+            "_selected_action": [comment.pk],
+            "post": "yes",
+            "removal_reason": Comment.RemovalReason.OFF_TOPIC,
+        },
     )
     assert response.status_code == 302
     comment.refresh_from_db()
@@ -66,8 +71,14 @@ def test_approve_action_shows_comment_again(admin_client, article, client):
 def test_changing_status_on_the_change_form_keeps_counts_exact(admin_client, admin_user, article):
     comment = post(article, "Borderline")
     url = reverse("admin:comments_comment_change", args=[comment.pk])
-    form = admin_client.get(url).context["adminform"].form
+    context = admin_client.get(url).context
+    form = context["adminform"].form
     data = {name: form[name].value() or "" for name in form.fields}
+    for inline in context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        data.update(
+            {management.add_prefix(name): management[name].value() for name in management.fields}
+        )
     data["status"] = Comment.Status.SPAM
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
