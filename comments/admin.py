@@ -42,8 +42,6 @@ from .models import Block, Comment, ModeratedPhrase, ModerationAction, Report
 # "<reason label>: <note>" there, so the note must leave room for the label.
 REMOVAL_NOTE_MAX_LENGTH = 150
 
-REMOVAL_NOTE_HELP = _("Optional. Sent to the author with the reason, when they left an address.")
-
 
 def describe_actor(action):
     return action.actor or _("automatic")
@@ -130,31 +128,29 @@ def open_report_reasons():
     )
 
 
+def note_to_author_field():
+    return forms.CharField(
+        label=_("Note to the author"),
+        required=False,
+        max_length=REMOVAL_NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_("Optional. Sent to the author with the reason, when they left an address."),
+    )
+
+
 class RemovalForm(forms.Form):
     """Why the selected comments are removed: asked before removing them."""
 
     removal_reason = forms.ChoiceField(
         label=_("Reason"), choices=Comment.RemovalReason.choices, widget=forms.RadioSelect
     )
-    removal_note = forms.CharField(
-        label=_("Note to the author"),
-        required=False,
-        max_length=REMOVAL_NOTE_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        help_text=REMOVAL_NOTE_HELP,
-    )
+    removal_note = note_to_author_field()
 
 
 class CommentAdminForm(forms.ModelForm):
     """The change form: a removal reason comes with a change of status to Removed."""
 
-    removal_note = forms.CharField(
-        label=_("Note to the author"),
-        required=False,
-        max_length=REMOVAL_NOTE_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        help_text=REMOVAL_NOTE_HELP,
-    )
+    removal_note = note_to_author_field()
 
     class Meta:
         model = Comment
@@ -244,15 +240,7 @@ class CommentAdmin(admin.ModelAdmin):
     """The moderation queue: one comment a row, with what a decision needs beside it."""
 
     form = CommentAdminForm
-    list_display = (
-        "comment",
-        "article_link",
-        "author",
-        "why_here",
-        "ip",
-        "status_badge",
-        "created_at",
-    )
+    list_display = ("comment", "author", "why_here", "status_badge", "created_at")
     list_display_links = ("created_at",)
     list_filter = (QueueFilter, "status", "created_at", ("user", admin.EmptyFieldListFilter))
     search_fields = (
@@ -294,7 +282,10 @@ class CommentAdmin(admin.ModelAdmin):
             None,
             {"fields": ("article", "parent", "thread", "status", "removal_reason", "removal_note")},
         ),
-        (_("Why it was held"), {"fields": ("held_reasons", "report_count", "featured_at")}),
+        (
+            _("Holds, reports, featuring"),
+            {"fields": ("held_reasons", "report_count", "featured_at")},
+        ),
         (_("Author"), {"fields": ("user", "guest_name", "guest_email", "ip_address")}),
         (_("Comment"), {"fields": ("body", "rendered")}),
         (
@@ -379,35 +370,51 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("comment"))
     def comment(self, comment):
-        context = (
+        """The whole comment as plain text, under where it was posted and what it answers."""
+        context = [
             format_html(
-                '<div class="comment-context">{}</div>',
-                _("in reply to “%(excerpt)s”") % {"excerpt": comment.parent.excerpt},
+                '<a href="?{}" title="{}">{}</a> <a href="{}" title="{}">↗</a>',
+                urlencode({"article__id__exact": comment.article_id}),
+                _("Every comment on this article"),
+                comment.article.headline,
+                comment.article.get_absolute_url(),
+                _("The article on the site"),
             )
-            if comment.parent_id
-            else ""
-        )
-        return format_html('{}<div class="comment-body">{}</div>', context, comment.body)
-
-    @admin.display(description=_("article"), ordering="article__headline")
-    def article_link(self, comment):
+        ]
+        if comment.parent_id:
+            context.append(_("in reply to “%(excerpt)s”") % {"excerpt": comment.parent.excerpt})
         return format_html(
-            '<a href="?{}" title="{}">{}</a> <a href="{}" title="{}">↗</a>',
-            urlencode({"article__id__exact": comment.article_id}),
-            _("Every comment on this article"),
-            comment.article.headline,
-            comment.article.get_absolute_url(),
-            _("The article on the site"),
+            '<div class="comment-context">{}</div><div class="comment-body">{}</div>',
+            format_html_join(" · ", "{}", ((part,) for part in context)),
+            comment.body,
         )
 
     @admin.display(description=_("author"), ordering="guest_name")
     def author(self, comment):
+        """Who wrote it, how their earlier comments fared, and where they posted from."""
         if comment.user_id:
             name, same_author = comment.author_name, {"user__id__exact": comment.user_id}
         else:
             name = _("%(name)s (guest)") % {"name": comment.guest_name}
             same_author = {"guest_email": comment.guest_email} if comment.guest_email else None
-        name = (
+        details = [comment.guest_email] if comment.guest_email else []
+        if comment.author_approved is not None:
+            details.append(
+                _("%(approved)d approved · %(removed)d removed")
+                % {"approved": comment.author_approved, "removed": comment.author_rejected}
+            )
+        if comment.ip_address:
+            details.append(
+                format_html(
+                    '{} <a href="?{}" title="{}">{}</a>',
+                    _("IP"),
+                    urlencode({"ip_address": comment.ip_address}),
+                    _("Every comment from this address"),
+                    comment.ip_address,
+                )
+            )
+        return format_html(
+            "{}{}",
             format_html(
                 '<a href="?{}" title="{}">{}</a>',
                 urlencode(same_author),
@@ -415,18 +422,8 @@ class CommentAdmin(admin.ModelAdmin):
                 name,
             )
             if same_author
-            else name
-        )
-        details = [(comment.guest_email,)] if comment.guest_email else []
-        if comment.author_approved is not None:
-            details.append(
-                (
-                    _("%(approved)d approved · %(removed)d removed")
-                    % {"approved": comment.author_approved, "removed": comment.author_rejected},
-                )
-            )
-        return format_html(
-            "{}{}", name, format_html_join("", '<div class="comment-detail">{}</div>', details)
+            else name,
+            format_html_join("", '<div class="comment-detail">{}</div>', ((d,) for d in details)),
         )
 
     @admin.display(description=_("why it is here"))
@@ -434,41 +431,28 @@ class CommentAdmin(admin.ModelAdmin):
         reasons = []
         if comment.held_for:
             reasons.append(
-                (_("Held: %(rules)s") % {"rules": workflows.describe_holds(comment.held_for)},)
+                _("Held: %(rules)s") % {"rules": workflows.describe_holds(comment.held_for)}
             )
         if comment.open_report_reasons:
             codes = Counter(comment.open_report_reasons.split(","))
             count = codes.total()
             reasons.append(
-                (
-                    ngettext(
-                        "%(count)d open report: %(reasons)s",
-                        "%(count)d open reports: %(reasons)s",
-                        count,
-                    )
-                    % {
-                        "count": count,
-                        "reasons": ", ".join(
-                            f"{Report.Reason(code).label} ×{n}"
-                            if n > 1
-                            else str(Report.Reason(code).label)
-                            for code, n in codes.most_common()
-                        ),
-                    },
+                ngettext(
+                    "%(count)d open report: %(reasons)s",
+                    "%(count)d open reports: %(reasons)s",
+                    count,
                 )
+                % {
+                    "count": count,
+                    "reasons": ", ".join(
+                        f"{Report.Reason(code).label} ×{n}"
+                        if n > 1
+                        else str(Report.Reason(code).label)
+                        for code, n in codes.most_common()
+                    ),
+                }
             )
-        return format_html_join("", "<div>{}</div>", reasons) or None
-
-    @admin.display(description=_("IP address"), ordering="ip_address")
-    def ip(self, comment):
-        if not comment.ip_address:
-            return None
-        return format_html(
-            '<a href="?{}" title="{}">{}</a>',
-            urlencode({"ip_address": comment.ip_address}),
-            _("Every comment from this address"),
-            comment.ip_address,
-        )
+        return format_html_join("", "<div>{}</div>", ((reason,) for reason in reasons)) or None
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, comment):
@@ -491,7 +475,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("held for"))
     def held_reasons(self, comment):
-        return workflows.describe_holds(comment.held_for) or None
+        return workflows.describe_holds(comment.held_for) or self.get_empty_value_display()
 
     @admin.action(description=_("Approve selected comments"), permissions=["moderate"])
     def approve(self, request, queryset):
@@ -639,6 +623,9 @@ class ModerationActionAdmin(AppendOnlyAdmin):
     search_fields = ("reason", "actor__username")
     date_hierarchy = "created_at"
     list_select_related = ("comment__article", "actor")
+
+    class Media:
+        css = {"all": ("admin-extra/moderation.css",)}
 
     @admin.display(description=_("comment"))
     def comment_excerpt(self, action):

@@ -68,7 +68,7 @@ class CommentQuerySet(TreeQuerySet):
         shown_in_thread = Comment.objects.visible_to(viewer).filter(thread_id=OuterRef("pk"))
         return self.filter(article=article, parent=None).filter(Exists(shown_in_thread))
 
-    def in_threads(self, thread_ids):
+    def in_threads(self, thread_ids, sibling_order=("created_at", "pk")):
         """Every comment of these threads in display order, with tree depth.
 
         The recursive query walks only the given threads (tree_filter), so its
@@ -77,7 +77,7 @@ class CommentQuerySet(TreeQuerySet):
         return (
             self.with_tree_fields()
             .tree_filter(thread_id__in=thread_ids)
-            .order_siblings_by("created_at", "pk")
+            .order_siblings_by(*sibling_order)
             .select_related("user")
         )
 
@@ -166,6 +166,14 @@ class Comment(models.Model):
     featured_at = models.DateTimeField(_("featured"), null=True, blank=True, editable=False)
     report_count = models.PositiveIntegerField(_("open reports"), default=0, editable=False)
     reply_count = models.PositiveIntegerField(_("approved replies"), default=0, editable=False)
+    upvotes = models.PositiveIntegerField(_("up votes"), default=0, editable=False)
+    downvotes = models.PositiveIntegerField(_("down votes"), default=0, editable=False)
+    score = models.FloatField(
+        _("score"),
+        default=0.0,
+        editable=False,
+        help_text=_("Lower bound of the Wilson interval on the share of up votes: “best” sorting."),
+    )
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     created_at = models.DateTimeField(_("posted"), default=timezone.now, db_index=True)
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
@@ -184,6 +192,16 @@ class Comment(models.Model):
             ),
             models.Index(fields=["thread", "status"], name="comment_thread_status_idx"),
             models.Index(fields=["article", "-created_at"], name="comment_article_recent_idx"),
+            models.Index(
+                fields=["article", "-score", "-created_at"],
+                condition=Q(parent=None),
+                name="comment_roots_best_idx",
+            ),
+            models.Index(
+                fields=["article", "-reply_count", "-created_at"],
+                condition=Q(parent=None),
+                name="comment_roots_replies_idx",
+            ),
             models.Index(fields=["status", "-created_at"], name="comment_queue_idx"),
             models.Index(fields=["ip_address", "created_at"], name="comment_ip_recent_idx"),
             models.Index(fields=["user", "created_at"], name="comment_user_recent_idx"),
@@ -238,6 +256,36 @@ class Comment(models.Model):
     @property
     def excerpt(self):
         return plain_excerpt(self.body)
+
+
+class Vote(models.Model):
+    """A signed-in reader's up or down vote on a comment: one per reader per comment."""
+
+    class Value(models.IntegerChoices):
+        UP = 1, _("Up")
+        DOWN = -1, _("Down")
+
+    comment = models.ForeignKey(
+        Comment, verbose_name=_("comment"), on_delete=models.CASCADE, related_name="votes"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reader"),
+        on_delete=models.CASCADE,
+        related_name="comment_votes",
+    )
+    value = models.SmallIntegerField(_("vote"), choices=Value)
+    created_at = models.DateTimeField(_("voted"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "user"], name="vote_once_per_reader"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_value_display()}: {self.comment_id}"
 
 
 class Report(models.Model):

@@ -13,11 +13,27 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Comment
 
+
+class Sort:
+    """How a discussion is ordered: its top-level threads, and the replies within each."""
+
+    def __init__(self, label, threads, replies=("created_at", "pk")):
+        self.label = label
+        self.threads = threads
+        self.replies = replies
+
+
 SORTS = {
-    "oldest": (_("Oldest first"), ("created_at", "pk")),
-    "newest": (_("Newest first"), ("-created_at", "-pk")),
+    "best": Sort(_("Best"), ("-score", "-created_at", "-pk"), ("-score", "created_at", "pk")),
+    "newest": Sort(_("Newest"), ("-created_at", "-pk")),
+    "oldest": Sort(_("Oldest"), ("created_at", "pk")),
+    "replies": Sort(_("Most replies"), ("-reply_count", "-created_at", "-pk")),
 }
-DEFAULT_SORT = "newest"
+
+
+def sort_from(value):
+    """The sort asked for, or the site's default for anything unknown."""
+    return value if value in SORTS else settings.NEWSBOARD_DEFAULT_SORT
 
 
 class Node:
@@ -86,14 +102,21 @@ def _keep_flags(rows, is_shown):
     return keep
 
 
-def thread_page_number(root, viewer, *, sort=DEFAULT_SORT):
+def thread_page_number(root, viewer, sort):
     """The page of the article's discussion on which this top-level comment's thread appears."""
-    if sort == "oldest":
-        before = {"created_at__lt": root.created_at}
-        tie = {"created_at": root.created_at, "pk__lt": root.pk}
-    else:
-        before = {"created_at__gt": root.created_at}
-        tie = {"created_at": root.created_at, "pk__gt": root.pk}
     roots = Comment.objects.thread_roots(root.article_id, viewer)
-    earlier = roots.filter(Q(**before) | Q(**tie)).count()
+    earlier = roots.filter(_comes_before(root, SORTS[sort].threads)).count()
     return earlier // settings.NEWSBOARD_THREADS_PER_PAGE + 1
+
+
+def _comes_before(row, order):
+    """A filter for the rows that an ORDER BY on these fields puts before `row`."""
+    condition = Q(pk__in=[])
+    equal_so_far = Q()
+    for field in order:
+        name = field.lstrip("-")
+        value = getattr(row, name)
+        lookup = "gt" if field.startswith("-") else "lt"
+        condition |= equal_so_far & Q(**{f"{name}__{lookup}": value})
+        equal_so_far &= Q(**{name: value})
+    return condition

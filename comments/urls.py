@@ -9,5 +9,6 @@ urlpatterns = [
     path("comments/<int:pk>/", views.CommentDetailView.as_view(), name="detail"),
     path("comments/<int:pk>/reply/", views.reply, name="reply"),
     path("comments/<int:pk>/report/", views.report, name="report"),
+    path("comments/<int:pk>/vote/", views.vote, name="vote"),
     path("comments/<int:pk>/moderate/", views.moderate, name="moderate"),
 ]

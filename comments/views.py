@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,8 +16,8 @@ from articles.models import Article
 
 from . import workflows
 from .forms import CommentForm, ModerationForm, ReportForm
-from .models import Comment, Viewer
-from .threads import display_nodes, thread_page_number
+from .models import Comment, Viewer, Vote
+from .threads import display_nodes, sort_from, thread_page_number
 
 GUEST_SESSION_KEY = "comments_guest"
 # The comments a guest's session posted, so the guest sees them while they await moderation.
@@ -142,7 +143,9 @@ class CommentDetailView(DetailView):
         subtree = list(
             Comment.objects.in_threads([comment.thread_id]).filter(tree_path__contains=comment.pk)
         )
-        nodes = display_nodes(subtree, viewer, base_depth=subtree[0].tree_depth)
+        nodes = display_nodes(
+            attach_viewer_state(subtree, viewer), viewer, base_depth=subtree[0].tree_depth
+        )
         if not nodes or nodes[0].comment.pk != comment.pk:
             raise Http404(_("This comment is not available."))
         path = subtree[0].tree_path  # from the thread's top-level comment down to this one
@@ -154,7 +157,7 @@ class CommentDetailView(DetailView):
             ).select_related("user")
         }
         root = related[comment.thread_id]
-        page = thread_page_number(root, viewer)
+        page = thread_page_number(root, viewer, sort_from(None))
         discussion_url = reverse("articles:detail", kwargs={"slug": comment.article.slug})
         if page > 1:
             discussion_url += f"?page={page}"
@@ -168,6 +171,54 @@ class CommentDetailView(DetailView):
             discussion_url=f"{discussion_url}#comment-{comment.pk}",
             **kwargs,
         )
+
+
+def attach_viewer_state(comments, viewer):
+    """Set `my_vote` (1, -1 or 0) and `viewer_owns` on each comment for the viewer.
+
+    One query, for signed-in readers only.
+    """
+    mine = {}
+    if viewer.user is not None and comments:
+        mine = dict(
+            Vote.objects.filter(user=viewer.user, comment__in=[c.pk for c in comments]).values_list(
+                "comment_id", "value"
+            )
+        )
+    for comment in comments:
+        comment.my_vote = mine.get(comment.pk, 0)
+        comment.viewer_owns = viewer.owns(comment)
+    return comments
+
+
+VOTE_VALUES = {"up": 1, "down": -1, "clear": 0}
+
+
+@require_POST
+def vote(request, pk):
+    """Vote a comment up or down, or withdraw the vote.
+
+    Answers a form with a redirect back to the comment, and our script
+    (Accept: application/json) with the new counts.
+    """
+    comment = get_object_or_404(
+        Comment.objects.filter(article__in=Article.objects.published()), pk=pk
+    )
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    if not request.user.is_authenticated:
+        if wants_json:
+            return JsonResponse({"error": _("Please sign in to vote.")}, status=403)
+        return redirect_to_login(_back_to(request, comment))
+    try:
+        up, down = workflows.vote(comment, request.user, VOTE_VALUES.get(request.POST.get("value")))
+    except ValidationError as error:
+        if wants_json:
+            return JsonResponse({"error": error.messages[0]}, status=400)
+        messages.error(request, error.messages[0])
+        return HttpResponseSeeOther(_back_to(request, comment))
+    if wants_json:
+        return JsonResponse({"up": up, "down": down, "vote": VOTE_VALUES[request.POST["value"]]})
+    return HttpResponseSeeOther(_back_to(request, comment))
 
 
 def report(request, pk):

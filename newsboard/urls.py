@@ -8,6 +8,11 @@ from . import views
 urlpatterns = [
     path("", include("articles.urls")),
     path("", include("comments.urls")),
+    path(
+        "accounts/moderation-emails/",
+        views.ModerationEmailsView.as_view(),
+        name="moderation_emails",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),

@@ -572,3 +572,16 @@ def test_moderators_decision_closes_the_open_reports(article, moderator, setting
     comment.refresh_from_db()
     assert comment.report_count == 0
     assert Report.objects.get().resolved_at is not None
+
+
+def test_moderator_chooses_to_be_emailed_about_reports(client, moderator):
+    client.force_login(moderator)
+    response = client.post(reverse("moderation_emails"), {"moderation_emails": "on"})
+    assert response.status_code == 302
+    moderator.refresh_from_db()
+    assert moderator.moderation_emails
+
+
+def test_readers_have_no_moderation_email_setting(client):
+    client.force_login(UserFactory())
+    assert client.get(reverse("moderation_emails")).status_code == 403

@@ -4,8 +4,8 @@ from django.core.paginator import Paginator
 
 from .. import workflows
 from ..models import Comment
-from ..threads import DEFAULT_SORT, SORTS, display_nodes
-from ..views import comment_form_for, viewer_for
+from ..threads import SORTS, display_nodes, sort_from
+from ..views import attach_viewer_state, comment_form_for, viewer_for
 
 register = template.Library()
 
@@ -22,18 +22,17 @@ def discussion(context, article):
     """
     request = context["request"]
     viewer = viewer_for(request)
-    sort = request.GET.get("sort", DEFAULT_SORT)
-    if sort not in SORTS:
-        sort = DEFAULT_SORT
+    sort = sort_from(request.GET.get("sort"))
     roots = (
         Comment.objects.thread_roots(article, viewer)
-        .order_by(*SORTS[sort][1])
+        .order_by(*SORTS[sort].threads)
         .values_list("pk", flat=True)
     )
     paginator = Paginator(roots, settings.NEWSBOARD_THREADS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     thread_ids = list(page.object_list)
-    rows = Comment.objects.in_threads(thread_ids) if thread_ids else []
+    rows = list(Comment.objects.in_threads(thread_ids, SORTS[sort].replies)) if thread_ids else []
+    attach_viewer_state(rows, viewer)
     return {
         "request": request,
         "user": context.get("user"),
@@ -49,8 +48,7 @@ def discussion(context, article):
         "removal_reasons": Comment.RemovalReason.choices,
         "page": page,
         "sort": sort,
-        "sorts": [(key, label) for key, (label, _order) in SORTS.items()],
-        "default_sort": DEFAULT_SORT,
+        "sorts": [(key, option.label) for key, option in SORTS.items()],
         "form": comment_form_for(request) if article.accepts_comments else None,
     }
 
