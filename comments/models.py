@@ -175,6 +175,12 @@ class Comment(models.Model):
         help_text=_("Lower bound of the Wilson interval on the share of up votes: “best” sorting."),
     )
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    author_erased = models.BooleanField(
+        _("author erased"),
+        default=False,
+        editable=False,
+        help_text=_("The author deleted their account and chose to keep their comments."),
+    )
     created_at = models.DateTimeField(_("posted"), default=timezone.now, db_index=True)
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
 
@@ -220,7 +226,7 @@ class Comment(models.Model):
         permissions = [("moderate_comment", _("Can moderate comments"))]
         constraints = [
             models.CheckConstraint(
-                condition=Q(user__isnull=False) | ~Q(guest_name=""),
+                condition=Q(user__isnull=False) | ~Q(guest_name="") | Q(author_erased=True),
                 name="comment_has_author",
             ),
         ]
@@ -251,6 +257,8 @@ class Comment(models.Model):
     def author_name(self):
         if self.user_id:
             return self.user.public_name
+        if self.author_erased:
+            return _("[deleted user]")
         return self.guest_name
 
     @property
@@ -364,7 +372,7 @@ class ModerationAction(models.Model):
     )
     from_status = models.CharField(_("from"), max_length=10, choices=Comment.Status, blank=True)
     to_status = models.CharField(_("to"), max_length=10, choices=Comment.Status)
-    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
 
     class Meta:
@@ -425,7 +433,12 @@ class Block(models.Model):
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
 

@@ -196,6 +196,8 @@ def assess(comment, matchers, *, honeypot_filled=False):
     if links > settings.NEWSBOARD_MAX_LINKS:
         holds.append(hold("links", _("%(count)d links") % {"count": links}))
     author = comment.user
+    if author and not author.email_verified_at and not author.is_staff:
+        holds.append(hold("unverified_email", _("the member has not confirmed their email")))
     if not (author and (author.trusted or author.is_staff)):
         holds.extend(_author_holds(comment))
         if comment.article.is_premoderated:
@@ -215,6 +217,7 @@ HOLD_RULES = {
     "new_commenter": gettext_lazy("New commenter"),
     "rejection_rate": gettext_lazy("Often rejected"),
     "premoderation": gettext_lazy("Pre-moderation"),
+    "unverified_email": gettext_lazy("Unconfirmed email"),
     "reports": gettext_lazy("Reported by readers"),
 }
 
@@ -426,33 +429,96 @@ def wilson_lower_bound(up, down, z=1.959964):
     return (centre - spread) / (1 + z2 / n)
 
 
-def ban_authors(users, *, by, remove_comments=False):
-    """Ban accounts from posting; optionally remove everything they have posted."""
+def delete_own_comment(comment, user):
+    """An author withdraws their comment; it stays as a placeholder when it has replies."""
+    if not (user.is_authenticated and comment.user_id == user.pk):
+        raise ValidationError(_("You can only delete your own comments."), code="not_author")
+    set_status(Comment.objects.filter(pk=comment.pk), Comment.Status.DELETED, by=user)
+
+
+def email_confirmed(user):
+    """A member confirmed their address: record it, and release the comments that
+    were held for nothing else (the other rules were checked when they were posted)."""
     with transaction.atomic():
-        users.update(banned_at=timezone.now())
+        type(user).objects.filter(pk=user.pk, email_verified_at=None).update(
+            email_verified_at=timezone.now()
+        )
+        user.refresh_from_db(fields=["email_verified_at"])
+        waiting = Comment.objects.filter(user=user, status=Comment.Status.PENDING)
+        released = [
+            pk
+            for pk, held_for in waiting.values_list("pk", "held_for")
+            if [item["rule"] for item in held_for] == ["unverified_email"]
+        ]
+        set_status(
+            Comment.objects.filter(pk__in=released),
+            Comment.Status.APPROVED,
+            reason=_("The author confirmed their email address"),
+        )
+
+
+def erase_author(user, *, remove_comments):
+    """Before an account is deleted: remove its comments, or keep them as “[deleted user]”.
+
+    Either way nothing that identifies the author stays on their comments, and
+    removed ones keep their thread's shape as placeholders.
+    """
+    with transaction.atomic():
+        authored = Comment.objects.filter(user=user)
         if remove_comments:
-            set_status(
-                Comment.objects.filter(user__in=users).exclude(status=Comment.Status.DELETED),
+            set_status(authored, Comment.Status.DELETED, by=user)
+        authored.update(
+            user=None, author_erased=True, guest_name="", guest_email="", ip_address=None
+        )
+
+
+def erase_old_ip_addresses(*, days):
+    """Forget commenters' and reporters' IP addresses once they are no longer needed."""
+    before = timezone.now() - timedelta(days=days)
+    erased = Comment.objects.filter(created_at__lt=before, ip_address__isnull=False).update(
+        ip_address=None
+    )
+    erased += Report.objects.filter(created_at__lt=before, ip_address__isnull=False).update(
+        ip_address=None
+    )
+    return erased
+
+
+def ban_authors(users, *, by, remove_comments=False):
+    """Ban accounts from posting; optionally remove everything they have posted.
+
+    Returns (accounts newly banned, comments removed).
+    """
+    with transaction.atomic():
+        user_ids = list(users.values_list("pk", flat=True))
+        banned = users.model.objects.filter(pk__in=user_ids, banned_at=None).update(
+            banned_at=timezone.now()
+        )
+        removed = 0
+        if remove_comments:
+            removed = set_status(
+                Comment.objects.filter(user__in=user_ids).exclude(status=Comment.Status.DELETED),
                 Comment.Status.REMOVED,
                 by=by,
                 removal_reason=Comment.RemovalReason.OTHER,
                 removal_note=_("The author was banned."),
             )
+    return banned, removed
 
 
 def suspend_authors(users, *, until):
-    """Stop accounts from posting until a moment (a ban lasts until lifted)."""
-    users.update(suspended_until=until)
+    """Stop accounts from posting until a moment (a ban lasts until lifted); returns how many."""
+    return users.update(suspended_until=until)
 
 
 def reinstate_authors(users):
-    """Lift bans and suspensions."""
-    users.update(banned_at=None, suspended_until=None)
+    """Lift bans and suspensions; returns how many accounts."""
+    return users.update(banned_at=None, suspended_until=None)
 
 
 def set_trusted(users, trusted):
     """Trusted authors skip the holds on new commenters and on pre-moderated articles."""
-    users.update(trusted=trusted)
+    return users.update(trusted=trusted)
 
 
 def recount(*, article_ids, parent_ids=()):

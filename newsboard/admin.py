@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from comments import workflows
-from comments.models import Comment
 
 from .models import User
 
@@ -85,9 +84,8 @@ class UserAdmin(DjangoUserAdmin):
 
     @admin.action(description=_("Ban selected accounts from commenting"), permissions=["moderate"])
     def ban(self, request, queryset):
-        commenters = self._commenters(request, queryset).filter(banned_at=None)
-        count = commenters.count()
-        workflows.ban_authors(commenters, by=request.user)
+        commenters = self._commenters(request, queryset)
+        count, _removed = workflows.ban_authors(commenters, by=request.user)
         self.message_user(
             request,
             ngettext("%(count)d account banned.", "%(count)d accounts banned.", count)
@@ -101,13 +99,7 @@ class UserAdmin(DjangoUserAdmin):
     )
     def ban_and_remove_comments(self, request, queryset):
         commenters = self._commenters(request, queryset)
-        count = commenters.count()
-        removed = (
-            Comment.objects.filter(user__in=commenters)
-            .exclude(status__in=[Comment.Status.REMOVED, Comment.Status.DELETED])
-            .count()
-        )
-        workflows.ban_authors(commenters, by=request.user, remove_comments=True)
+        count, removed = workflows.ban_authors(commenters, by=request.user, remove_comments=True)
         self.message_user(
             request,
             " ".join(
@@ -133,9 +125,7 @@ class UserAdmin(DjangoUserAdmin):
         description=_("Lift bans and suspensions of selected accounts"), permissions=["moderate"]
     )
     def reinstate(self, request, queryset):
-        commenters = self._commenters(request, queryset)
-        count = commenters.count()
-        workflows.reinstate_authors(commenters)
+        count = workflows.reinstate_authors(self._commenters(request, queryset))
         self.message_user(
             request,
             ngettext(
@@ -149,9 +139,7 @@ class UserAdmin(DjangoUserAdmin):
 
     @admin.action(description=_("Mark selected accounts as trusted"), permissions=["moderate"])
     def trust(self, request, queryset):
-        commenters = self._commenters(request, queryset)
-        count = commenters.count()
-        workflows.set_trusted(commenters, True)
+        count = workflows.set_trusted(self._commenters(request, queryset), True)
         self.message_user(
             request,
             ngettext(
@@ -165,9 +153,7 @@ class UserAdmin(DjangoUserAdmin):
 
     @admin.action(description=_("Stop trusting selected accounts"), permissions=["moderate"])
     def stop_trusting(self, request, queryset):
-        commenters = self._commenters(request, queryset)
-        count = commenters.count()
-        workflows.set_trusted(commenters, False)
+        count = workflows.set_trusted(self._commenters(request, queryset), False)
         self.message_user(
             request,
             ngettext(
@@ -180,10 +166,8 @@ class UserAdmin(DjangoUserAdmin):
         )
 
     def _suspend(self, request, queryset, length):
-        commenters = self._commenters(request, queryset)
-        count = commenters.count()
         until = timezone.now() + length
-        workflows.suspend_authors(commenters, until=until)
+        count = workflows.suspend_authors(self._commenters(request, queryset), until=until)
         self.message_user(
             request,
             ngettext(

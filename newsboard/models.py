@@ -12,6 +12,15 @@ class User(AbstractUser):
         blank=True,
         help_text=_("The name shown next to comments. Falls back to the username."),
     )
+    email_verified_at = models.DateTimeField(
+        _("email verified"),
+        null=True,
+        blank=True,
+        help_text=_("A member's comments are held until they confirm their email address."),
+    )
+    notify_replies = models.BooleanField(
+        _("email me when someone replies to my comments"), default=True
+    )
     banned_at = models.DateTimeField(
         _("banned"), null=True, blank=True, help_text=_("Banned commenters cannot post.")
     )

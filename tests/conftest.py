@@ -1,3 +1,6 @@
+import os
+from pathlib import Path
+
 import pytest
 
 from .factories import ArticleFactory
@@ -6,3 +9,44 @@ from .factories import ArticleFactory
 @pytest.fixture
 def article(db):
     return ArticleFactory()
+
+
+# Browser tests run Debian's Chromium through Playwright. Outside CI a missing
+# Chromium skips them with the reason; with CI=true they must run, so a missing
+# browser fails instead.
+CHROMIUM = Path(os.environ.get("NEWSBOARD_CHROMIUM", "/usr/bin/chromium"))
+IN_CI = os.environ.get("CI", "").lower() == "true"
+IN_A_BROWSER = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        not CHROMIUM.exists() and not IN_CI,
+        reason=f"no Chromium at {CHROMIUM} (apt-get install chromium); CI runs these",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert CHROMIUM.exists(), f"Chromium is required in CI but {CHROMIUM} is missing"
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the
+    # tests make around it are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()

@@ -22,6 +22,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"reader{n}")
     display_name = factory.Sequence(lambda n: f"Reader {n}")
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    email_verified_at = factory.LazyFunction(timezone.now)
     password = factory.django.Password("correct horse battery staple")
 
 

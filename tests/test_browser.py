@@ -1,55 +1,13 @@
-"""In a real Chromium (Debian's, driven by Playwright): a reader replies through the form.
-
-Outside CI a missing Chromium skips these tests with the reason; with CI=true
-they must run, so a missing browser fails instead.
-"""
-
-import os
-from pathlib import Path
+"""In a real Chromium (Debian's, driven by Playwright): a reader replies through the form."""
 
 import pytest
 
 from comments.models import Comment
 
+from .conftest import IN_A_BROWSER
 from .factories import ArticleFactory, post
 
-CHROMIUM = Path(os.environ.get("NEWSBOARD_CHROMIUM", "/usr/bin/chromium"))
-IN_CI = os.environ.get("CI", "").lower() == "true"
-
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-if not CHROMIUM.exists() and not IN_CI:
-    pytestmark.append(
-        pytest.mark.skip(
-            reason=f"no Chromium at {CHROMIUM} (apt-get install chromium); CI runs these"
-        )
-    )
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert CHROMIUM.exists(), f"Chromium is required in CI but {CHROMIUM} is missing"
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the
-    # tests make around it are still synchronous and safe.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield browser
-        browser.close()
+pytestmark = IN_A_BROWSER
 
 
 @pytest.fixture(params=[True, False], ids=["javascript-on", "javascript-off"])

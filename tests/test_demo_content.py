@@ -32,9 +32,7 @@ def fingerprint():
 
 
 def depths():
-    return Counter(
-        comment.tree_depth for comment in Comment.objects.with_tree_fields().only("pk")
-    )
+    return Counter(comment.tree_depth for comment in Comment.objects.with_tree_fields().only("pk"))
 
 
 def test_the_same_seed_makes_the_same_content(settings, tmp_path):

@@ -1,8 +1,6 @@
 """Moderators at work in the Django admin: the queue, its decisions and the records they leave."""
 
-import os
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -15,12 +13,11 @@ from django.utils import timezone
 from comments import workflows
 from comments.models import Block, Comment, ModerationAction, Report
 
+from .conftest import IN_A_BROWSER
 from .factories import ArticleFactory, UserFactory, post
 
 pytestmark = pytest.mark.django_db
 
-CHROMIUM = Path(os.environ.get("NEWSBOARD_CHROMIUM", "/usr/bin/chromium"))
-IN_CI = os.environ.get("CI", "").lower() == "true"
 QUEUE = reverse("admin:comments_comment_changelist")
 USERS = reverse("admin:newsboard_user_changelist")
 
@@ -543,46 +540,28 @@ def test_moderator_cannot_edit_an_account(moderator_client):
     assert reader.display_name == "Before"
 
 
-# The keyboard shortcuts, in a real Chromium (Debian's, driven by Playwright) as in
-# test_browser.py: skipped outside CI when Chromium is missing, required in CI.
+# The keyboard shortcuts, in a real Chromium (see conftest.py).
 def in_a_browser(test):
-    for mark in (
-        pytest.mark.browser,
-        pytest.mark.django_db(transaction=True),
-        pytest.mark.skipif(
-            not CHROMIUM.exists() and not IN_CI,
-            reason=f"no Chromium at {CHROMIUM} (apt-get install chromium); CI runs these",
-        ),
-    ):
+    for mark in IN_A_BROWSER:
         test = mark(test)
     return test
 
 
 @pytest.fixture
-def page(live_server, admin_user, client):
+def page(live_server, admin_user, client, browser):
     """A Chromium page signed in to the admin as a superuser."""
-    from playwright.sync_api import sync_playwright
-
-    assert CHROMIUM.exists(), f"Chromium is required in CI but {CHROMIUM} is missing"
-    # Playwright's sync API runs an event loop in this thread; the ORM calls around it
-    # are still synchronous and safe.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     client.force_login(admin_user)
     session = {"name": "sessionid", "value": client.cookies["sessionid"].value}
     # Inside Playwright's sync API the ORM gets a connection of its own: close the one
     # on each side of it, or the test database cannot be dropped at the end.
     connection.close()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox", "--disable-gpu"]
-        )
-        context = browser.new_context()
-        context.add_cookies([{**session, "url": live_server.url}])
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
-        connection.close()
+    context = browser.new_context()
+    context.add_cookies([{**session, "url": live_server.url}])
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+    connection.close()
 
 
 def open_pending_queue(page, live_server):
