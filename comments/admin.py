@@ -36,11 +36,16 @@ from django.utils.translation import ngettext, ngettext_lazy
 from articles.models import Article
 
 from . import workflows
-from .models import Block, Comment, ModeratedPhrase, ModerationAction, Report
+from .models import (
+    Block,
+    Comment,
+    CommentRevision,
+    ModeratedPhrase,
+    ModerationAction,
+    Report,
+)
 
-# ModerationAction.reason holds at most 200 characters and set_status stores
-# "<reason label>: <note>" there, so the note must leave room for the label.
-REMOVAL_NOTE_MAX_LENGTH = 150
+REMOVAL_NOTE_MAX_LENGTH = 1000
 
 
 def describe_actor(action):
@@ -235,6 +240,11 @@ class ReportInline(ReadOnlyInline):
         return describe_reporter(report)
 
 
+class CommentRevisionInline(ReadOnlyInline):
+    model = CommentRevision
+    fields = readonly_fields = ("replaced_at", "body")
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     """The moderation queue: one comment a row, with what a decision needs beside it."""
@@ -301,7 +311,7 @@ class CommentAdmin(admin.ModelAdmin):
             },
         ),
     )
-    inlines = (ReportInline, ModerationActionInline)
+    inlines = (ReportInline, ModerationActionInline, CommentRevisionInline)
     actions = ("approve", "remove", "mark_as_spam", "feature", "unfeature")
 
     class Media:

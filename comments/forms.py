@@ -7,6 +7,25 @@ from django.utils.translation import gettext_lazy as _
 from .models import Comment, Report
 
 
+def clean_comment_body(body):
+    """Line endings made uniform, and the length checked with a message that keeps the text."""
+    body = body.replace("\r\n", "\n").replace("\r", "\n")
+    limit = settings.NEWSBOARD_COMMENT_MAX_LENGTH
+    if len(body) > limit:
+        raise ValidationError(
+            _(
+                "Your comment is %(length)s characters long; the limit is %(limit)s. "
+                "Please shorten it: your text is still here."
+            ),
+            code="too_long",
+            params={
+                "length": number_format(len(body), force_grouping=True),
+                "limit": number_format(limit, force_grouping=True),
+            },
+        )
+    return body
+
+
 class CommentForm(forms.Form):
     """The comment form: body and parent for everyone, name and email for guests.
 
@@ -53,21 +72,7 @@ class CommentForm(forms.Form):
             self.fields["email"].widget.attrs["autocomplete"] = "email"
 
     def clean_body(self):
-        body = self.cleaned_data["body"].replace("\r\n", "\n").replace("\r", "\n")
-        limit = settings.NEWSBOARD_COMMENT_MAX_LENGTH
-        if len(body) > limit:
-            raise ValidationError(
-                _(
-                    "Your comment is %(length)s characters long; the limit is %(limit)s. "
-                    "Please shorten it: your text is still here."
-                ),
-                code="too_long",
-                params={
-                    "length": number_format(len(body), force_grouping=True),
-                    "limit": number_format(limit, force_grouping=True),
-                },
-            )
-        return body
+        return clean_comment_body(self.cleaned_data["body"])
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
@@ -86,6 +91,17 @@ class CommentForm(forms.Form):
                 _("The comment you are replying to was not found."), code="parent_invalid"
             )
         return int(value)
+
+
+class EditCommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your comment"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": _("A comment cannot be empty; delete it instead.")},
+    )
+
+    def clean_body(self):
+        return clean_comment_body(self.cleaned_data["body"])
 
 
 class ReportForm(forms.Form):

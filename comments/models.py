@@ -1,4 +1,5 @@
 import ipaddress
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,9 +19,9 @@ from newsboard.markup import plain_excerpt, render_comment
 class Viewer:
     """Who is looking at a discussion, and so which comments they see besides approved ones.
 
-    Authors see their own comments in any status: an account its comments, a
-    guest the comments their session posted. Moderators see every comment, so
-    they can decide in context.
+    Authors see their own comments in any status but deleted: an account its
+    comments, a guest the comments their session posted. Moderators see every
+    comment, so they can decide in context.
     """
 
     def __init__(self, user=None, guest_comment_ids=()):
@@ -34,9 +35,10 @@ class Viewer:
     def own_comments_q(self):
         if self.is_moderator:
             return Q(pk__isnull=False)
+        not_deleted = ~Q(status=Comment.Status.DELETED)
         if self.user is not None:
-            return Q(user=self.user)
-        return Q(pk__in=self.guest_comment_ids)
+            return Q(user=self.user) & not_deleted
+        return Q(pk__in=self.guest_comment_ids) & not_deleted
 
     def owns(self, comment):
         if self.user is not None:
@@ -44,7 +46,9 @@ class Viewer:
         return comment.pk in self.guest_comment_ids
 
     def can_see(self, comment):
-        return comment.is_approved or self.is_moderator or self.owns(comment)
+        if comment.is_approved or self.is_moderator:
+            return True
+        return self.owns(comment) and comment.status != Comment.Status.DELETED
 
 
 class CommentQuerySet(TreeQuerySet):
@@ -245,6 +249,11 @@ class Comment(models.Model):
     def is_approved(self):
         return self.status == self.Status.APPROVED
 
+    def is_editable_at(self, moment):
+        """Whether its author may still edit it: within the edit window after posting."""
+        window = timedelta(minutes=settings.NEWSBOARD_EDIT_WINDOW_MINUTES)
+        return moment < self.created_at + window
+
     @property
     def is_featured(self):
         return self.featured_at is not None
@@ -264,6 +273,24 @@ class Comment(models.Model):
     @property
     def excerpt(self):
         return plain_excerpt(self.body)
+
+
+class CommentRevision(models.Model):
+    """A comment's text as it was before its author edited it: for moderators."""
+
+    comment = models.ForeignKey(
+        Comment, verbose_name=_("comment"), on_delete=models.CASCADE, related_name="revisions"
+    )
+    body = models.TextField(_("earlier text"))
+    replaced_at = models.DateTimeField(_("replaced"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-replaced_at", "-pk"]
+        verbose_name = _("earlier version")
+        verbose_name_plural = _("earlier versions")
+
+    def __str__(self):
+        return plain_excerpt(self.body, 60)
 
 
 class Vote(models.Model):

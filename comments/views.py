@@ -2,10 +2,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,7 +16,7 @@ from django.views.generic import DetailView
 from articles.models import Article
 
 from . import workflows
-from .forms import CommentForm, ModerationForm, ReportForm
+from .forms import CommentForm, EditCommentForm, ModerationForm, ReportForm
 from .models import Comment, Viewer, Vote
 from .threads import display_nodes, sort_from, thread_page_number
 
@@ -173,8 +174,63 @@ class CommentDetailView(DetailView):
         )
 
 
+def edit(request, pk):
+    """The author edits their comment within the edit window; a refusal keeps the new text."""
+    comment = get_object_or_404(_comments_on_published_articles(), pk=pk)
+    viewer = viewer_for(request)
+    if not viewer.owns(comment):
+        raise PermissionDenied(_("Only its author can edit this comment."))
+    form = EditCommentForm(request.POST or None, initial={"body": comment.body})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                workflows.edit_comment(comment, viewer, form.cleaned_data["body"])
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                if comment.is_approved:
+                    messages.success(request, _("Your comment was updated."))
+                else:
+                    messages.info(request, _("Your comment was updated and awaits moderation."))
+                return HttpResponseSeeOther(comment.get_absolute_url())
+    return render(
+        request,
+        "comments/edit_form.html",
+        {
+            "comment": comment,
+            "article": comment.article,
+            "form": form,
+            "edit_window_minutes": settings.NEWSBOARD_EDIT_WINDOW_MINUTES,
+        },
+        status=status,
+    )
+
+
+def delete(request, pk):
+    """The author deletes their comment, after a confirmation page."""
+    comment = get_object_or_404(_comments_on_published_articles(), pk=pk)
+    viewer = viewer_for(request)
+    if not viewer.owns(comment) or comment.status == Comment.Status.DELETED:
+        raise PermissionDenied(_("Only its author can delete this comment."))
+    if request.method == "POST":
+        workflows.delete_own_comment(comment, viewer)
+        messages.success(request, _("Your comment was deleted."))
+        return HttpResponseSeeOther(f"{comment.article.get_absolute_url()}#comments")
+    return render(
+        request, "comments/delete_confirm.html", {"comment": comment, "article": comment.article}
+    )
+
+
+def _comments_on_published_articles():
+    return Comment.objects.select_related("article", "user").filter(
+        article__in=Article.objects.published()
+    )
+
+
 def attach_viewer_state(comments, viewer):
-    """Set `my_vote` (1, -1 or 0) and `viewer_owns` on each comment for the viewer.
+    """Set `my_vote` (1, -1 or 0), `viewer_owns` and `editable` on each comment for the viewer.
 
     One query, for signed-in readers only.
     """
@@ -185,9 +241,11 @@ def attach_viewer_state(comments, viewer):
                 "comment_id", "value"
             )
         )
+    now = timezone.now()
     for comment in comments:
         comment.my_vote = mine.get(comment.pk, 0)
-        comment.viewer_owns = viewer.owns(comment)
+        comment.viewer_owns = viewer.owns(comment) and comment.status != Comment.Status.DELETED
+        comment.editable = comment.viewer_owns and comment.is_editable_at(now)
     return comments
 
 

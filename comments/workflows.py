@@ -23,7 +23,15 @@ from articles.models import Article
 from newsboard.markup import render_comment
 
 from . import tasks
-from .models import Block, Comment, ModeratedPhrase, ModerationAction, Report, Vote
+from .models import (
+    Block,
+    Comment,
+    CommentRevision,
+    ModeratedPhrase,
+    ModerationAction,
+    Report,
+    Vote,
+)
 from .phrases import PhraseMatcher
 
 
@@ -188,13 +196,7 @@ def assess(comment, matchers, *, honeypot_filled=False):
         return Comment.Status.SPAM, [
             hold("repeated", _("the same text was posted on “%s”") % repeated_on.headline)
         ]
-    holds = []
-    suspect = matchers[ModeratedPhrase.Action.HOLD].find(comment.body)
-    if suspect:
-        holds.append(hold("suspect_words", ", ".join(suspect)))
-    links = render_comment(comment.body).count("<a ")
-    if links > settings.NEWSBOARD_MAX_LINKS:
-        holds.append(hold("links", _("%(count)d links") % {"count": links}))
+    holds = content_holds(comment, matchers)
     author = comment.user
     if author and not author.email_verified_at and not author.is_staff:
         holds.append(hold("unverified_email", _("the member has not confirmed their email")))
@@ -203,6 +205,18 @@ def assess(comment, matchers, *, honeypot_filled=False):
         if comment.article.is_premoderated:
             holds.append(hold("premoderation", _("this article is pre-moderated")))
     return (Comment.Status.PENDING if holds else Comment.Status.APPROVED), holds
+
+
+def content_holds(comment, matchers):
+    """Holds for what the text says: suspect words and too many links."""
+    holds = []
+    suspect = matchers[ModeratedPhrase.Action.HOLD].find(comment.body)
+    if suspect:
+        holds.append(hold("suspect_words", ", ".join(suspect)))
+    links = render_comment(comment.body).count("<a ")
+    if links > settings.NEWSBOARD_MAX_LINKS:
+        holds.append(hold("links", _("%(count)d links") % {"count": links}))
+    return holds
 
 
 def hold(rule, detail=""):
@@ -429,11 +443,63 @@ def wilson_lower_bound(up, down, z=1.959964):
     return (centre - spread) / (1 + z2 / n)
 
 
-def delete_own_comment(comment, user):
+def edit_comment(comment, viewer, body):
+    """The author rewrites their comment within the edit window; returns the comment.
+
+    The new text goes through the word rules again: banned words refuse the
+    edit (ValidationError, text kept by the form), suspect words or too many
+    links send an approved comment back to the queue. The text it replaces is
+    kept as a revision for moderators.
+    """
+    _check_author_may_change(comment, viewer)
+    if not comment.is_editable_at(timezone.now()):
+        raise ValidationError(
+            ngettext(
+                "Comments can be edited for %(minutes)d minute after posting; this one "
+                "no longer can. Your text is still here to copy.",
+                "Comments can be edited for %(minutes)d minutes after posting; this one "
+                "no longer can. Your text is still here to copy.",
+                settings.NEWSBOARD_EDIT_WINDOW_MINUTES,
+            )
+            % {"minutes": settings.NEWSBOARD_EDIT_WINDOW_MINUTES},
+            code="edit_window_closed",
+        )
+    if body == comment.body:
+        return comment
+    matchers = phrase_matchers()
+    check_banned_phrases(body, matchers)
+    now = timezone.now()
+    with transaction.atomic():
+        CommentRevision.objects.create(comment=comment, body=comment.body, replaced_at=now)
+        comment.body = body
+        holds = content_holds(comment, matchers)
+        comment.edited_at = now
+        if holds:
+            comment.held_for = [*comment.held_for, *holds]
+        comment.save(update_fields=["body", "body_html", "edited_at", "held_for"])
+        if holds and comment.is_approved:
+            set_status(
+                Comment.objects.filter(pk=comment.pk),
+                Comment.Status.PENDING,
+                reason=_("Held after an edit: %s") % describe_holds(holds),
+            )
+            comment.status = Comment.Status.PENDING
+    return comment
+
+
+def delete_own_comment(comment, viewer):
     """An author withdraws their comment; it stays as a placeholder when it has replies."""
-    if not (user.is_authenticated and comment.user_id == user.pk):
-        raise ValidationError(_("You can only delete your own comments."), code="not_author")
-    set_status(Comment.objects.filter(pk=comment.pk), Comment.Status.DELETED, by=user)
+    _check_author_may_change(comment, viewer)
+    set_status(Comment.objects.filter(pk=comment.pk), Comment.Status.DELETED, by=viewer.user)
+
+
+def _check_author_may_change(comment, viewer):
+    if not viewer.owns(comment) or comment.status in (
+        Comment.Status.DELETED,
+        Comment.Status.REMOVED,
+        Comment.Status.SPAM,
+    ):
+        raise ValidationError(_("Only its author can change this comment."), code="not_author")
 
 
 def email_confirmed(user):
