@@ -33,11 +33,29 @@ class ArticleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("headline",)}
     list_select_related = ("section",)
     readonly_fields = ("comment_count", "created_at", "updated_at")
+    autocomplete_fields = ("author_accounts",)
     fieldsets = (
-        (None, {"fields": ("headline", "slug", "standfirst", "section", "dateline", "byline")}),
+        (
+            None,
+            {
+                "fields": (
+                    "headline",
+                    "slug",
+                    "standfirst",
+                    "section",
+                    "dateline",
+                    "byline",
+                    "author_accounts",
+                )
+            },
+        ),
         (_("Story"), {"fields": ("body",)}),
         (_("Lead image"), {"fields": ("lead_image", "lead_image_caption", "lead_image_credit")}),
-        (_("Publishing"), {"fields": ("status", "published_at", "comments_mode")}),
+        (_("Publishing"), {"fields": ("status", "published_at")}),
+        (
+            _("Discussion"),
+            {"fields": ("comments_mode", "moderation", "close_comments_after_days")},
+        ),
         (_("Record"), {"fields": ("comment_count", "created_at", "updated_at")}),
     )
 

@@ -82,6 +82,13 @@ class Article(models.Model):
     byline = models.CharField(
         _("byline"), max_length=200, blank=True, help_text=_("The reporters' names as printed.")
     )
+    author_accounts = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("authors' accounts"),
+        blank=True,
+        related_name="bylined_articles",
+        help_text=_("The reporters' accounts: their comments here carry an “Author” badge."),
+    )
     section = models.ForeignKey(
         Section,
         verbose_name=_("section"),

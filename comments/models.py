@@ -78,11 +78,15 @@ class CommentQuerySet(TreeQuerySet):
         The recursive query walks only the given threads (tree_filter), so its
         cost depends on the size of the page, not of the table.
         """
+        bylined = Article.author_accounts.through.objects.filter(
+            article_id=OuterRef("article_id"), user_id=OuterRef("user_id")
+        )
         return (
             self.with_tree_fields()
             .tree_filter(thread_id__in=thread_ids)
             .order_siblings_by(*sibling_order)
             .select_related("user")
+            .annotate(by_article_author=Exists(bylined))
         )
 
 

@@ -68,6 +68,10 @@ def post_comment(
         )
     if user is not None and not user.is_authenticated:
         user = None
+    if user is None and not settings.NEWSBOARD_ALLOW_GUESTS:
+        raise ValidationError(
+            _("Please sign in to comment: your text is still here."), code="members_only"
+        )
     guest_email = "" if user else guest_email.strip().lower()
     now = timezone.now()
     check_author_may_post(user=user, guest_email=guest_email, ip_address=ip_address, now=now)

@@ -255,3 +255,25 @@ def test_guest_posts_comment_and_reply_over_plain_http_with_csrf_token(article):
     )
     assert response.status_code == 303
     assert Comment.objects.get(body="reply via form").parent == top
+
+
+def test_members_only_site_asks_guests_to_sign_in(client, article, settings):
+    settings.NEWSBOARD_ALLOW_GUESTS = False
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "to join the discussion" in html
+    assert 'name="email"' not in html
+
+
+def test_members_only_site_refuses_a_guest_post_and_keeps_the_text(client, article, settings):
+    settings.NEWSBOARD_ALLOW_GUESTS = False
+    response = client.post(post_url(article), guest_data(body="let me in please"))
+    assert response.status_code == 400
+    assert "Please sign in to comment" in response.content.decode()
+    assert "let me in please" in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_members_only_site_takes_members_comments(client, article, settings):
+    settings.NEWSBOARD_ALLOW_GUESTS = False
+    client.force_login(UserFactory())
+    assert client.post(post_url(article), {"body": "member here"}).status_code == 303

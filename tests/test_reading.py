@@ -10,7 +10,7 @@ from django.urls import reverse
 from comments import workflows
 from comments.models import Comment
 
-from .factories import ArticleFactory, post
+from .factories import ArticleFactory, UserFactory, post
 
 pytestmark = pytest.mark.django_db
 
@@ -218,3 +218,17 @@ def test_section_page_lists_its_articles(client):
     ).content.decode()
     assert article.headline in html
     assert other.headline not in html
+
+
+def test_the_articles_own_author_carries_an_author_badge(client, article):
+    reporter = UserFactory()
+    article.author_accounts.add(reporter)
+    post(article, "Reporter here: the figures come from the council.", user=reporter)
+    assert "Author</span>" in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_staff_carry_a_staff_badge(client, article):
+    post(article, "From the desk", user=UserFactory(is_staff=True))
+    post(article, "From a reader", user=UserFactory())
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert html.count("Staff</span>") == 1

@@ -22,6 +22,9 @@ def discussion(context, article):
     """
     request = context["request"]
     viewer = viewer_for(request)
+    may_comment = article.accepts_comments and (
+        request.user.is_authenticated or settings.NEWSBOARD_ALLOW_GUESTS
+    )
     sort = sort_from(request.GET.get("sort"))
     roots = (
         Comment.objects.thread_roots(article, viewer)
@@ -49,7 +52,8 @@ def discussion(context, article):
         "page": page,
         "sort": sort,
         "sorts": [(key, option.label) for key, option in SORTS.items()],
-        "form": comment_form_for(request) if article.accepts_comments else None,
+        "form": comment_form_for(request) if may_comment else None,
+        "sign_in_to_comment": article.accepts_comments and not may_comment,
     }
 
 
