@@ -61,11 +61,18 @@ class CommentForm(forms.Form):
         error_messages={"required": _("Please give your email address; it is never shown.")},
     )
 
+    notify_replies = forms.BooleanField(
+        label=_("E-mail me when someone replies"),
+        required=False,
+        help_text=_("We will ask you to confirm your address first."),
+    )
+
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         if user is not None and user.is_authenticated:
             del self.fields["name"]
             del self.fields["email"]
+            del self.fields["notify_replies"]
         else:
             self.fields["email"].widget.attrs.pop("maxlength", None)
             self.fields["name"].widget.attrs["autocomplete"] = "name"
@@ -102,6 +109,13 @@ class EditCommentForm(forms.Form):
 
     def clean_body(self):
         return clean_comment_body(self.cleaned_data["body"])
+
+
+class FollowForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        help_text=_("We will ask you to confirm it. Every e-mail has a link to stop them."),
+    )
 
 
 class ReportForm(forms.Form):

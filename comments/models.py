@@ -502,3 +502,89 @@ class Block(models.Model):
                     {"value": _("Enter an IP address or a network such as 203.0.113.0/24.")},
                     code="invalid",
                 ) from None
+
+
+class Follow(models.Model):
+    """Someone who asked for e-mail about new comments: on a whole discussion (article),
+    or, for a guest, replies to their own comments (no article).
+
+    Members' reply e-mails follow their account setting instead. A guest's
+    follow counts once they confirm the address.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="follows",
+    )
+    email = models.EmailField(_("email"), blank=True, help_text=_("For guests."))
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("article"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="follows",
+    )
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("follow")
+        verbose_name_plural = _("follows")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "article"],
+                condition=Q(user__isnull=False),
+                name="follow_once_per_member",
+            ),
+            models.UniqueConstraint(
+                fields=["email", "article"],
+                condition=Q(user__isnull=True, article__isnull=False),
+                name="follow_article_once_per_guest",
+            ),
+            models.UniqueConstraint(
+                fields=["email"],
+                condition=Q(user__isnull=True, article__isnull=True),
+                name="follow_replies_once_per_guest",
+            ),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | ~Q(email=""), name="follow_has_someone"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user or self.email}: {self.article or _('replies')}"
+
+
+class Notification(models.Model):
+    """A new comment someone is to hear about by e-mail; sent in batches per address."""
+
+    class Reason(models.TextChoices):
+        REPLY = "reply", _("A reply to your comment")
+        FOLLOWED = "followed", _("A new comment in a discussion you follow")
+
+    recipient = models.EmailField(_("recipient"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(_("reason"), max_length=10, choices=Reason)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "comment"], name="notify_once_per_comment"
+            ),
+        ]
+        indexes = [models.Index(fields=["recipient", "sent_at"], name="notification_unsent_idx")]
+
+    def __str__(self):
+        return f"{self.recipient}: {self.comment_id}"

@@ -6,9 +6,11 @@ from django.core.mail import send_mail, send_mass_mail
 from django.db.models import Q
 from django.tasks import task
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .models import Comment
+from . import notifications
+from .models import Comment, Follow
 
 
 @task
@@ -51,3 +53,29 @@ def notify_moderators_of_reports(comment_id):
     subject = _("Comment reported on “%s”") % comment.article.headline
     body = render_to_string("comments/email/reported.txt", context)
     send_mass_mail([(subject, body, None, [moderator.email]) for moderator in moderators])
+
+
+@task
+def send_notifications(address):
+    """One e-mail with every reply and followed comment waiting for this address."""
+    notifications.send_batch(address)
+
+
+@task
+def send_follow_confirmation(follow_id):
+    """Ask a guest to confirm the address they want comment e-mail at."""
+    entry = Follow.objects.select_related("article").filter(pk=follow_id).first()
+    if entry is None or entry.confirmed_at is not None:
+        return
+    path = reverse("comments:confirm_follow", kwargs={"token": notifications.confirm_token(entry)})
+    context = {
+        "follow": entry,
+        "confirm_url": f"{settings.NEWSBOARD_SITE_URL}{path}",
+        "days": notifications.CONFIRM_DAYS,
+    }
+    send_mail(
+        _("Please confirm your e-mail address for Newsboard"),
+        render_to_string("comments/email/confirm_follow.txt", context),
+        None,
+        [entry.email],
+    )

@@ -6,6 +6,9 @@ app_name = "comments"
 
 urlpatterns = [
     path("articles/<slug:slug>/comments/", views.post_comment, name="post"),
+    path("articles/<slug:slug>/follow/", views.follow, name="follow"),
+    path("notifications/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("notifications/confirm/<str:token>/", views.confirm_follow, name="confirm_follow"),
     path("comments/<int:pk>/", views.CommentDetailView.as_view(), name="detail"),
     path("comments/<int:pk>/reply/", views.reply, name="reply"),
     path("comments/<int:pk>/report/", views.report, name="report"),

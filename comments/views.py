@@ -10,13 +10,14 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
 
 from articles.models import Article
 
-from . import workflows
-from .forms import CommentForm, EditCommentForm, ModerationForm, ReportForm
+from . import notifications, workflows
+from .forms import CommentForm, EditCommentForm, FollowForm, ModerationForm, ReportForm
 from .models import Comment, Viewer, Vote
 from .threads import display_nodes, sort_from, thread_page_number
 
@@ -77,6 +78,8 @@ def post_comment(request, slug):
         else:
             if not request.user.is_authenticated:
                 _remember_guest(request, data, comment)
+                if data["notify_replies"]:
+                    notifications.follow(None, email=comment.guest_email)
             if comment.is_approved:
                 messages.success(request, _("Your comment was posted."))
             else:
@@ -226,6 +229,61 @@ def delete(request, pk):
 def _comments_on_published_articles():
     return Comment.objects.select_related("article", "user").filter(
         article__in=Article.objects.published()
+    )
+
+
+@csrf_exempt  # mail clients POST here without a form (RFC 8058); the signed token is the key
+def unsubscribe(request, token):
+    """One-click unsubscribe from a signed link: a page with one button, or a direct POST
+    from a mail client (List-Unsubscribe-Post)."""
+    unsigned = notifications.read_unsubscribe_token(token)
+    if unsigned is None:
+        return render(request, "comments/unsubscribe.html", {"invalid": True}, status=400)
+    email, scope = unsigned
+    if request.method == "POST":
+        notifications.unsubscribe(email, scope)
+        return render(request, "comments/unsubscribe.html", {"done": True, "email": email})
+    return render(request, "comments/unsubscribe.html", {"email": email, "scope": scope})
+
+
+def confirm_follow(request, token):
+    """A guest confirms the address they want comment e-mail at (a button, not the GET:
+    mail scanners open links)."""
+    if request.method == "POST":
+        entry = notifications.confirm(token)
+        if entry is None:
+            return render(request, "comments/confirm_follow.html", {"invalid": True}, status=400)
+        return render(request, "comments/confirm_follow.html", {"done": True, "follow": entry})
+    return render(request, "comments/confirm_follow.html", {})
+
+
+def follow(request, slug):
+    """Follow an article's discussion by e-mail: members at once, guests after confirming."""
+    article = get_object_or_404(Article.objects.published(), slug=slug)
+    user = request.user if request.user.is_authenticated else None
+    following = user is not None and article.follows.filter(user=user).exists()
+    form = FollowForm(request.POST or None) if user is None else None
+    if request.method == "POST":
+        if user is not None:
+            if following:
+                notifications.unfollow(article, user)
+                messages.success(request, _("You no longer follow this discussion."))
+            else:
+                notifications.follow(article, user=user)
+                messages.success(request, _("You will get an e-mail about new comments here."))
+            return HttpResponseSeeOther(f"{article.get_absolute_url()}#comments")
+        if form.is_valid():
+            notifications.follow(article, email=form.cleaned_data["email"])
+            messages.info(
+                request,
+                _("Almost done: we sent you an e-mail. Follow its link to confirm your address."),
+            )
+            return HttpResponseSeeOther(f"{article.get_absolute_url()}#comments")
+    return render(
+        request,
+        "comments/follow.html",
+        {"article": article, "form": form, "following": following},
+        status=400 if form is not None and form.errors else 200,
     )
 
 

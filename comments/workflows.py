@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from articles.models import Article
 from newsboard.markup import render_comment
 
-from . import tasks
+from . import notifications, tasks
 from .models import (
     Block,
     Comment,
@@ -109,6 +109,7 @@ def post_comment(
             comment.thread_id = comment.pk
         if comment.is_approved:
             _count_new_approved(comment)
+            notifications.notify_about([comment.pk])
         else:
             ModerationAction.objects.create(
                 comment=comment,
@@ -317,6 +318,8 @@ def set_status(comments, status, *, by=None, reason="", removal_reason="", remov
             article_ids={article for _pk, article, _parent, _old in changing},
             parent_ids={parent for _pk, _article, parent, _old in changing if parent},
         )
+        if status == Comment.Status.APPROVED:
+            notifications.notify_about(pks)
         if status == Comment.Status.REMOVED and by is not None:
             for pk in pks:
                 transaction.on_commit(partial(tasks.send_removal_notice.enqueue, pk))
