@@ -1,7 +1,8 @@
 # Newsboard developer tasks.
 #
 #   make run     migrate, load demo content if the database has no articles, then serve
-#                on http://127.0.0.1:$(PORT)/ (PORT=8000; DJANGO_DEBUG=1 unless you set it;
+#                on http://127.0.0.1:$(PORT)/ with the task worker (e-mail, printed to the
+#                console) beside it (PORT=8000; DJANGO_DEBUG=1 unless you set it;
 #                DEMO_ARGS changes the demo content options)
 #   make test    run pytest; PYTEST_ARGS is passed through, e.g. make test PYTEST_ARGS="-x -k tree"
 #   make lint    ruff check .
@@ -48,10 +49,14 @@ $(STAMP): requirements.lock build-constraints.txt | $(PY)
 venv: $(STAMP)
 
 run: export DJANGO_DEBUG ?= 1
+run: export NEWSBOARD_TASKS ?= database
 run: venv
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py demo_content --if-empty $(DEMO_ARGS)
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@# The task worker (e-mail) runs beside the server and stops with it.
+	$(PY) manage.py db_worker --no-reload & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT; \
+		$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: venv
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

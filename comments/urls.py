@@ -7,6 +7,7 @@ app_name = "comments"
 urlpatterns = [
     path("articles/<slug:slug>/comments/", views.post_comment, name="post"),
     path("articles/<slug:slug>/follow/", views.follow, name="follow"),
+    path("articles/<slug:slug>/comments/new/", views.new_comments, name="new_comments"),
     path("notifications/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("notifications/confirm/<str:token>/", views.confirm_follow, name="confirm_follow"),
     path("comments/<int:pk>/", views.CommentDetailView.as_view(), name="detail"),

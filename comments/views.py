@@ -7,11 +7,12 @@ from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import DetailView
 
 from articles.models import Article
@@ -285,6 +286,21 @@ def follow(request, slug):
         {"article": article, "form": form, "following": following},
         status=400 if form is not None and form.errors else 200,
     )
+
+
+@require_safe
+def new_comments(request, slug):
+    """How many comments were approved on an article since a moment: polled by our script
+    on an open article page, one indexed count."""
+    article = get_object_or_404(Article.objects.published().only("pk"), slug=slug)
+    try:
+        since = parse_datetime(request.GET.get("since", ""))
+    except ValueError:  # well formed but impossible, such as month 13
+        since = None
+    if since is None or timezone.is_naive(since):
+        return JsonResponse({"error": _("“since” must be a date and time with a zone.")}, status=400)
+    count = article.comments.approved().filter(created_at__gt=since).count()
+    return JsonResponse({"count": count})
 
 
 def attach_viewer_state(comments, viewer):

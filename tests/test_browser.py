@@ -5,7 +5,7 @@ import pytest
 from comments.models import Comment
 
 from .conftest import IN_A_BROWSER
-from .factories import ArticleFactory, post
+from .factories import ArticleFactory, UserFactory, post
 
 pytestmark = IN_A_BROWSER
 
@@ -36,10 +36,14 @@ def test_reader_replies_through_the_form_and_sees_the_reply_nested(page, live_se
     assert page.locator("h1").inner_text() == article.headline
     page.locator(f"#comment-{parent.pk} a.reply-link").click()
 
-    page.fill("textarea[name=body]", "Same here – the **best** commute in town.")
-    page.fill("input[name=name]", "Zoë Quinn")
-    page.fill("input[name=email]", "zoe@example.org")
-    page.get_by_role("button", name="Post reply").click()
+    # With JavaScript the form opens under the comment; without, on the reply page.
+    form = page.locator("form.comment-form").filter(
+        has=page.locator(f"input[name=parent][value='{parent.pk}']")
+    )
+    form.locator("textarea[name=body]").fill("Same here – the **best** commute in town.")
+    form.locator("input[name=name]").fill("Zoë Quinn")
+    form.locator("input[name=email]").fill("zoe@example.org")
+    form.get_by_role("button", name="Post reply").click()
 
     reply = Comment.objects.get(parent=parent)
     page.wait_for_url(f"**/comments/{reply.pk}/")
@@ -61,3 +65,26 @@ def test_empty_comment_comes_back_with_a_message_and_the_name_kept(page, live_se
     assert "Please write your comment before posting it." in page.content()
     assert page.input_value("input[name=name]") == "Ahmed Karim"
     assert not Comment.objects.exists()
+
+
+def test_voting_updates_the_counts(page, live_server):
+    article = ArticleFactory()
+    comment = post(article, "Worth a vote")
+    reader = UserFactory(username="voter")
+    reader.set_password("correct horse battery staple")
+    reader.save()
+    page.goto(f"{live_server.url}/accounts/login/?next={article.get_absolute_url()}")
+    page.fill("input[name=username]", "voter")
+    page.fill("input[name=password]", "correct horse battery staple")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"**{article.get_absolute_url()}")
+    up = page.locator(f"#comment-{comment.pk} .vote-up")
+    up.click()
+    page.wait_for_function(
+        "id => document.querySelector(`#comment-${id} .vote-up`).getAttribute('aria-pressed')"
+        " === 'true'",
+        arg=comment.pk,
+    )
+    assert up.locator("[data-vote-count]").inner_text() == "1"
+    comment.refresh_from_db()
+    assert comment.upvotes == 1

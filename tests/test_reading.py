@@ -3,6 +3,7 @@
 import re
 from datetime import timedelta
 from html.parser import HTMLParser
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
@@ -232,3 +233,28 @@ def test_staff_carry_a_staff_badge(client, article):
     post(article, "From a reader", user=UserFactory())
     html = client.get(article.get_absolute_url()).content.decode()
     assert html.count("Staff</span>") == 1
+
+
+def new_comments_url(article, since):
+    url = reverse("comments:new_comments", kwargs={"slug": article.slug})
+    return f"{url}?{urlencode({'since': since})}"
+
+
+def test_new_comments_endpoint_counts_comments_since_the_page_opened(client, article):
+    earlier, later, held = (post(article, body) for body in ("before", "after", "held"))
+    opened = earlier.created_at + timedelta(seconds=1)
+    Comment.objects.filter(pk__in=[later.pk, held.pk]).update(
+        created_at=opened + timedelta(minutes=1)
+    )
+    Comment.objects.filter(pk=held.pk).update(status=Comment.Status.PENDING)
+    assert client.get(new_comments_url(article, opened.isoformat())).json() == {"count": 1}
+
+
+@pytest.mark.parametrize("since", ["yesterday", "2026-13-01T00:00:00Z", "2026-11-01T10:00:00"])
+def test_new_comments_endpoint_refuses_a_bad_moment(client, article, since):
+    assert client.get(new_comments_url(article, since)).status_code == 400
+
+
+def test_article_page_tells_the_script_where_to_ask_for_new_comments(client, article):
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert f'data-new-comments-url="/articles/{article.slug}/comments/new/"' in html
