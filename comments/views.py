@@ -298,7 +298,8 @@ def new_comments(request, slug):
     except ValueError:  # well formed but impossible, such as month 13
         since = None
     if since is None or timezone.is_naive(since):
-        return JsonResponse({"error": _("“since” must be a date and time with a zone.")}, status=400)
+        message = _("“since” must be a date and time with a zone.")
+        return JsonResponse({"error": message}, status=400)
     count = article.comments.approved().filter(created_at__gt=since).count()
     return JsonResponse({"count": count})
 
