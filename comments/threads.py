@@ -7,6 +7,8 @@ replies, stop nesting at the display depth, and note where each nested list
 opens and closes, so the template renders the tree in a flat loop.
 """
 
+from collections import Counter
+
 from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -39,7 +41,15 @@ def sort_from(value):
 class Node:
     """One comment as displayed: its depth, whether it is a placeholder, how its list closes."""
 
-    __slots__ = ("comment", "depth", "placeholder", "has_children", "closes", "hidden_replies")
+    __slots__ = (
+        "comment",
+        "depth",
+        "placeholder",
+        "has_children",
+        "closes",
+        "hidden_replies",
+        "more_in_thread",
+    )
 
     def __init__(self, comment, depth, placeholder):
         self.comment = comment
@@ -48,17 +58,22 @@ class Node:
         self.has_children = False
         self.closes = range(0)
         self.hidden_replies = 0
+        self.more_in_thread = 0  # on a thread's last shown node: how many more it has
 
     @property
     def continues_elsewhere(self):
         return self.hidden_replies > 0
 
 
-def display_nodes(rows, viewer, *, thread_order=None, base_depth=0, max_depth=None):
+def display_nodes(
+    rows, viewer, *, thread_order=None, base_depth=0, max_depth=None, max_per_thread=None
+):
     """The nodes to render, in order, from comments with `tree_depth`.
 
     thread_order, when given, is the order of the threads (their top-level
     comment ids) on the page; the rows are otherwise kept in the order given.
+    max_per_thread, when given, shows at most that many comments of a thread;
+    its last shown node then says how many more the thread's own page has.
     """
     if max_depth is None:
         max_depth = settings.NEWSBOARD_DISPLAY_DEPTH
@@ -70,8 +85,13 @@ def display_nodes(rows, viewer, *, thread_order=None, base_depth=0, max_depth=No
     keep = _keep_flags(rows, viewer.can_see)
     nodes = []
     cut_off_at = None  # the node under which deeper replies are folded away
+    shown_in_thread = Counter()
+    last_in_thread = {}
     for comment in rows:
         if not keep[comment.pk]:
+            continue
+        if max_per_thread is not None and shown_in_thread[comment.thread_id] >= max_per_thread:
+            last_in_thread[comment.thread_id].more_in_thread += 1
             continue
         depth = comment.tree_depth - base_depth
         if depth >= max_depth:
@@ -81,6 +101,8 @@ def display_nodes(rows, viewer, *, thread_order=None, base_depth=0, max_depth=No
         if depth == max_depth - 1:
             cut_off_at = node
         nodes.append(node)
+        shown_in_thread[comment.thread_id] += 1
+        last_in_thread[comment.thread_id] = node
 
     for node, following in zip(nodes, [*nodes[1:], None], strict=False):
         next_depth = following.depth if following else 0

@@ -534,14 +534,30 @@ def erase_author(user, *, remove_comments):
     """Before an account is deleted: remove its comments, or keep them as “[deleted user]”.
 
     Either way nothing that identifies the author stays on their comments, and
-    removed ones keep their thread's shape as placeholders.
+    removed ones keep their thread's shape as placeholders. Their votes are
+    withdrawn, and the scores they touched recomputed.
     """
     with transaction.atomic():
+        voted_on = list(Vote.objects.filter(user=user).values_list("comment_id", flat=True))
+        Vote.objects.filter(user=user).delete()
+        _recount_votes(voted_on)
         authored = Comment.objects.filter(user=user)
         if remove_comments:
             set_status(authored, Comment.Status.DELETED, by=user)
         authored.update(
             user=None, author_erased=True, guest_name="", guest_email="", ip_address=None
+        )
+
+
+def _recount_votes(comment_ids):
+    counts = {pk: [0, 0] for pk in comment_ids}
+    for comment_id, value in Vote.objects.filter(comment__in=comment_ids).values_list(
+        "comment_id", "value"
+    ):
+        counts[comment_id][0 if value == 1 else 1] += 1
+    for pk, (up, down) in counts.items():
+        Comment.objects.filter(pk=pk).update(
+            upvotes=up, downvotes=down, score=wilson_lower_bound(up, down)
         )
 
 

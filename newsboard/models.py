@@ -1,6 +1,10 @@
 from django.contrib.auth.models import AbstractUser
+from django.core import signing
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+EMAIL_CONFIRMATION_SALT = "newsboard.email-confirmation"
 
 
 class User(AbstractUser):
@@ -17,6 +21,13 @@ class User(AbstractUser):
         null=True,
         blank=True,
         help_text=_("A member's comments are held until they confirm their email address."),
+    )
+    email_confirmation_sent_at = models.DateTimeField(
+        _("confirmation link sent"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the last link to confirm the email address was sent."),
     )
     notify_replies = models.BooleanField(
         _("email me when someone replies to my comments"), default=True
@@ -48,6 +59,16 @@ class User(AbstractUser):
     def __str__(self):
         return self.public_name
 
+    def get_absolute_url(self):
+        return reverse("profile", kwargs={"username": self.username})
+
     @property
     def public_name(self):
         return self.display_name or self.get_full_name() or self.username
+
+    def email_confirmation_token(self):
+        """A signed, timestamped token for a link that confirms the account's address.
+
+        It names the address, so a link sent before the address changed confirms nothing.
+        """
+        return signing.dumps({"user": self.pk, "email": self.email}, salt=EMAIL_CONFIRMATION_SALT)

@@ -6,6 +6,7 @@ relaxed by its own variable for set-ups behind plain HTTP.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
     "comments",
     "django.contrib.admin",
     "django.contrib.auth",
+    "axes",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -90,6 +92,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsboard.urls"
@@ -136,6 +140,32 @@ AUTH_USER_MODEL = "newsboard.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "articles:list"
 LOGOUT_REDIRECT_URL = "articles:list"
+
+# Sign-in throttling (django-axes): its backend comes first and refuses a sign-in while
+# the username is locked out from that IP address; ModelBackend then checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("NEWSBOARD_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("NEWSBOARD_LOGIN_COOLOFF_MINUTES", 15))
+# Per username and address together: a reader's typos do not lock out everyone behind the
+# same address, and nobody can lock a reader out from elsewhere.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Failed attempts are kept only for the cool-off period; successful sign-ins are not logged,
+# so no table of readers' IP addresses grows beside the comments.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_LOCKOUT_CALLABLE = "newsboard.views.locked_out"
+
+# Argon2 for new and upgraded hashes; the others still verify older hashes (and are
+# rehashed to Argon2 at the next sign-in).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -236,6 +266,8 @@ NEWSBOARD_SITE_URL = os.environ.get("NEWSBOARD_SITE_URL", "http://127.0.0.1:8000
 NEWSBOARD_ARTICLES_PER_PAGE = 20
 NEWSBOARD_THREADS_PER_PAGE = env_int("NEWSBOARD_THREADS_PER_PAGE", 50)
 NEWSBOARD_DISPLAY_DEPTH = env_int("NEWSBOARD_DISPLAY_DEPTH", 6)
+# A thread shows this many comments on the article page; the rest are on its own page.
+NEWSBOARD_COMMENTS_PER_THREAD = env_int("NEWSBOARD_COMMENTS_PER_THREAD", 100)
 # best (Wilson score of the votes), newest, oldest or replies
 NEWSBOARD_DEFAULT_SORT = os.environ.get("NEWSBOARD_DEFAULT_SORT", "best")
 NEWSBOARD_COMMENT_MAX_LENGTH = 5000
@@ -243,6 +275,12 @@ NEWSBOARD_DUPLICATE_WINDOW_SECONDS = 600
 NEWSBOARD_ALLOW_GUESTS = env_bool("NEWSBOARD_ALLOW_GUESTS", True)  # else members only
 NEWSBOARD_EDIT_WINDOW_MINUTES = env_int("NEWSBOARD_EDIT_WINDOW_MINUTES", 15)
 NEWSBOARD_IP_RETENTION_DAYS = env_int("NEWSBOARD_IP_RETENTION_DAYS", 30)
+
+# Accounts. A confirmation link works this many days; a new one can be asked for
+# once per NEWSBOARD_EMAIL_CONFIRMATION_RESEND_MINUTES.
+NEWSBOARD_EMAIL_CONFIRMATION_DAYS = env_int("NEWSBOARD_EMAIL_CONFIRMATION_DAYS", 3)
+NEWSBOARD_EMAIL_CONFIRMATION_RESEND_MINUTES = 5
+NEWSBOARD_PROFILE_COMMENTS_PER_PAGE = 20
 # Reply e-mails wait this long to gather several replies into one message.
 NEWSBOARD_NOTIFICATION_BATCH_SECONDS = env_int("NEWSBOARD_NOTIFICATION_BATCH_SECONDS", 300)
 

@@ -8,12 +8,14 @@ from . import views
 urlpatterns = [
     path("", include("articles.urls")),
     path("", include("comments.urls")),
-    path(
-        "accounts/moderation-emails/",
-        views.ModerationEmailsView.as_view(),
-        name="moderation_emails",
-    ),
+    path("accounts/signup/", views.SignupView.as_view(), name="signup"),
+    path("accounts/confirm-email/resend/", views.resend_confirmation, name="resend_confirmation"),
+    path("accounts/confirm-email/<str:token>/", views.confirm_email, name="confirm_email"),
+    path("accounts/settings/", views.AccountSettingsView.as_view(), name="account_settings"),
+    path("accounts/delete/", views.DeleteAccountView.as_view(), name="delete_account"),
+    path("accounts/data.json", views.account_data, name="account_data"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("users/<str:username>/", views.ProfileView.as_view(), name="profile"),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
 ]

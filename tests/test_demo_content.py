@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from articles.models import Article
-from comments.models import Comment
+from comments.models import Comment, Vote
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +103,13 @@ def test_a_second_run_adds_content_beside_the_first(settings, tmp_path):
     demo(articles=2, comments=20, seed=1)
     assert Article.objects.count() == 4
     assert Comment.objects.count() == 40
+
+
+def test_votes_match_the_counts_and_some_comments_await_moderation(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    demo(articles=2, comments=400, seed=6)
+    assert Vote.objects.exists()
+    for comment in Comment.objects.filter(upvotes__gt=0)[:50]:
+        assert comment.upvotes == comment.votes.filter(value=1).count()
+        assert comment.downvotes == comment.votes.filter(value=-1).count()
+    assert Comment.objects.filter(status=Comment.Status.PENDING).exists()

@@ -576,12 +576,22 @@ def test_moderators_decision_closes_the_open_reports(article, moderator, setting
 
 def test_moderator_chooses_to_be_emailed_about_reports(client, moderator):
     client.force_login(moderator)
-    response = client.post(reverse("moderation_emails"), {"moderation_emails": "on"})
+    response = client.post(
+        reverse("account_settings"),
+        {"display_name": "Mod", "email": moderator.email, "moderation_emails": "on"},
+    )
     assert response.status_code == 302
     moderator.refresh_from_db()
     assert moderator.moderation_emails
 
 
 def test_readers_have_no_moderation_email_setting(client):
-    client.force_login(UserFactory())
-    assert client.get(reverse("moderation_emails")).status_code == 403
+    reader = UserFactory()
+    client.force_login(reader)
+    assert "moderation_emails" not in client.get(reverse("account_settings")).context["form"].fields
+    client.post(
+        reverse("account_settings"),
+        {"display_name": "Reader", "email": reader.email, "moderation_emails": "on"},
+    )
+    reader.refresh_from_db()
+    assert not reader.moderation_emails

@@ -258,3 +258,16 @@ def test_new_comments_endpoint_refuses_a_bad_moment(client, article, since):
 def test_article_page_tells_the_script_where_to_ask_for_new_comments(client, article):
     html = client.get(article.get_absolute_url()).content.decode()
     assert f'data-new-comments-url="/articles/{article.slug}/comments/new/"' in html
+
+
+def test_a_huge_thread_shows_its_first_comments_and_a_link_to_the_rest(client, article, settings):
+    settings.NEWSBOARD_COMMENTS_PER_THREAD = 5
+    root = post(article, "root")
+    replies = [post(article, f"reply {n}", parent=root) for n in range(7)]
+    html = client.get(article.get_absolute_url() + "?sort=oldest").content.decode()
+    shown = [int(pk) for pk in re.findall(r'data-comment-id="(\d+)"', html)]
+    assert shown == [root.pk, *[reply.pk for reply in replies[:4]]]
+    assert "Load 3 more replies in this thread" in html
+    assert f'href="/comments/{root.pk}/"' in html
+    whole = client.get(f"/comments/{root.pk}/").content.decode()
+    assert all(f'id="comment-{reply.pk}"' in whole for reply in replies)

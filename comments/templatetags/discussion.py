@@ -40,7 +40,12 @@ def discussion(context, article):
         "request": request,
         "user": context.get("user"),
         "article": article,
-        "nodes": display_nodes(rows, viewer, thread_order=thread_ids),
+        "nodes": display_nodes(
+            rows,
+            viewer,
+            thread_order=thread_ids,
+            max_per_thread=settings.NEWSBOARD_COMMENTS_PER_THREAD,
+        ),
         "featured": list(
             article.comments.approved()
             .exclude(featured_at=None)

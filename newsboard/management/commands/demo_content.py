@@ -12,7 +12,7 @@ from django.utils.text import slugify
 
 from articles.models import Article, Section
 from comments import workflows
-from comments.models import Comment
+from comments.models import Comment, Vote
 from newsboard import demo_corpus
 from newsboard.markup import render_comment
 
@@ -20,7 +20,9 @@ from newsboard.markup import render_comment
 ANCHOR = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 MAX_DEPTH = 7  # top-level is depth 0: threads of 1 to 8 levels
 REMOVED_SHARE = 0.02
+PENDING_SHARE = 0.03  # held for moderation, so the admin queue has work in it
 GUEST_SHARE = 0.6
+UPVOTE_SHARE = 0.75
 
 
 class Command(BaseCommand):
@@ -159,7 +161,9 @@ class Command(BaseCommand):
             article_rows = self._thread_rows(rng, article, share, members, first_pk=next_pk)
             next_pk += len(article_rows)
             rows.extend(article_rows)
+        votes = self._votes(rng, rows, members)
         Comment.objects.bulk_create(rows, batch_size=500)
+        Vote.objects.bulk_create(votes, batch_size=1000)
         if connection.vendor == "postgresql":
             # the ids were given explicitly, so move the sequence past them
             with connection.cursor() as cursor:
@@ -198,13 +202,11 @@ class Command(BaseCommand):
                 guest_email=f"{slugify(name) or 'guest'}@example.net" if name else "",
                 body=body,
                 body_html=render_comment(body),
-                status=(
-                    Comment.Status.REMOVED
-                    if rng.random() < REMOVED_SHARE
-                    else Comment.Status.APPROVED
-                ),
+                status=self._status(rng),
                 created_at=moment,
             )
+            if comment.status == Comment.Status.PENDING:
+                comment.held_for = [workflows.hold("new_commenter", "0 of 2 comments approved")]
             rows.append(comment)
             children[pk] = []
             depth[pk] = level
@@ -213,6 +215,32 @@ class Command(BaseCommand):
             else:
                 roots.append(comment)
         return rows
+
+    def _status(self, rng):
+        draw = rng.random()
+        if draw < REMOVED_SHARE:
+            return Comment.Status.REMOVED
+        if draw < REMOVED_SHARE + PENDING_SHARE:
+            return Comment.Status.PENDING
+        return Comment.Status.APPROVED
+
+    def _votes(self, rng, comments, members):
+        """Members' votes on approved comments: most get a few, some many; counts to match."""
+        votes = []
+        for comment in comments:
+            if comment.status != Comment.Status.APPROVED:
+                continue
+            voters = [member for member in members if member.pk != comment.user_id]
+            count = min(len(voters), int(rng.paretovariate(1.3)) - 1)
+            for voter in rng.sample(voters, count):
+                value = 1 if rng.random() < UPVOTE_SHARE else -1
+                votes.append(Vote(comment=comment, user=voter, value=value))
+                if value == 1:
+                    comment.upvotes += 1
+                else:
+                    comment.downvotes += 1
+            comment.score = workflows.wilson_lower_bound(comment.upvotes, comment.downvotes)
+        return votes
 
     def _pick_parent(self, rng, roots, children, depth):
         """A new thread about a third of the time; otherwise walk down a recent or random thread."""
