@@ -103,7 +103,7 @@ def send_batch(address):
     """Mail everything still unsent for one address in one message; returns how many."""
     with transaction.atomic():
         waiting = list(
-            Notification.objects.select_for_update()
+            Notification.objects.select_for_update(of=("self",))
             .filter(recipient=address, sent_at=None)
             .select_related("comment__article", "comment__user", "user")
             .order_by("created_at", "pk")

@@ -53,7 +53,7 @@ def count_queries(client, url):
     return len(queries)
 
 
-@pytest.mark.parametrize("sort", ["newest", "oldest"])
+@pytest.mark.parametrize("sort", ["best", "newest", "oldest", "replies"])
 def test_article_page_runs_the_same_queries_for_10_and_1000_comments(client, sort):
     small, large = ArticleFactory(), ArticleFactory()
     assert grow_discussion(small, 10) == 10
@@ -62,6 +62,14 @@ def test_article_page_runs_the_same_queries_for_10_and_1000_comments(client, sor
     assert count_queries(client, f"{small.get_absolute_url()}?sort={sort}") == count_queries(
         client, f"{large.get_absolute_url()}?sort={sort}"
     )
+
+
+def test_article_page_for_a_reader_without_session_runs_five_queries(client):
+    article = ArticleFactory()
+    grow_discussion(article, 1000)
+    client.get(article.get_absolute_url())  # warm per-process caches (navigation)
+    # the article, the staff picks, the count and page of threads, the recursive read
+    assert count_queries(client, article.get_absolute_url()) == 5
 
 
 def test_article_page_for_signed_in_reader_stays_within_eight_queries(client):
