@@ -17,8 +17,22 @@ def page(request, browser):
     )
     page = context.new_page()
     page.set_default_timeout(15_000)
+    problems = []
+    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    page.on(
+        "console",
+        lambda message: "Content Security Policy" in message.text and problems.append(message.text),
+    )
+    page.on("requestfailed", lambda request: problems.append(f"failed: {request.url}"))
+    page.on(
+        "response",
+        lambda response: response.request.resource_type != "document"
+        and response.status >= 400
+        and problems.append(f"{response.status}: {response.url}"),
+    )
     yield page
     context.close()
+    assert problems == [], problems
 
 
 def enclosing_comment_id(page, comment_id):

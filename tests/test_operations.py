@@ -83,3 +83,52 @@ def test_production_without_secret_key_stops_with_a_clear_message():
     result = run_manage("check", env=env)
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_pages_answer_503_with_a_retry_hint_while_the_database_is_away():
+    """A real unreachable PostgreSQL, in a process of its own: no 500, no traceback."""
+    script = (
+        "import django; django.setup();"
+        "from django.test import Client;"
+        "r = Client(raise_request_exception=False).get('/');"
+        "print(r.status_code, r['Retry-After'], 'Back in a moment' in r.content.decode())"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={
+            "PATH": os.environ["PATH"],
+            "DJANGO_SETTINGS_MODULE": "tests.settings",
+            "DATABASE_URL": "postgres://nobody@127.0.0.1:9/nothing",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.split() == ["503", "30", "True"], result.stderr
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "status", "text"),
+    [
+        ("/articles/no-such-story/", 404, "Page not found"),
+        ("/comments/999999/", 404, "Page not found"),
+    ],
+)
+def test_error_pages_are_friendly_and_leak_nothing(client, settings, url, status, text):
+    settings.DEBUG = False
+    response = client.get(url)
+    html = response.content.decode()
+    assert response.status_code == status
+    assert text in html
+    assert "Traceback" not in html and "settings" not in html.lower()
+
+
+def test_every_page_carries_a_strict_content_security_policy(client, db):
+    policy = client.get("/")["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert "object-src 'none'" in policy
+    assert "base-uri 'self'" in policy
+    assert "form-action 'self'" in policy
