@@ -144,6 +144,15 @@ class Article(models.Model):
         help_text=_("Kept exact by the comments app in the same transaction as each change."),
     )
     last_commented_at = models.DateTimeField(null=True, blank=True, editable=False)
+    discussion_changed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "The last change readers can see in the discussion: it versions the cached "
+            "discussion and the page's Last-Modified."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -171,6 +180,11 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @property
+    def changed_at(self):
+        """When anything on the article's public page last changed."""
+        return max(filter(None, [self.updated_at, self.discussion_changed_at]))
 
     @property
     def is_published(self):

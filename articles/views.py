@@ -1,8 +1,31 @@
+import html
+import json
+import re
+
 from django.conf import settings
+from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.html import strip_tags
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView
 
+from comments.threads import SORTS
+
+from . import search
 from .models import Article, Section
+
+SITE_NAME = "Newsboard"
+# The approved comments described in an article page's structured data, at most.
+STRUCTURED_DATA_COMMENTS = 10
+STRUCTURED_DATA_CACHE_SECONDS = 24 * 60 * 60
+# Characters that must not appear raw inside a <script> element ("</script>", "<!--").
+_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+# How a byline separates its reporters: "A, B and C", "A & B".
+_BYLINE_SEPARATORS = re.compile(r"\s*(?:,|&|\band\b)\s*")
 
 
 class ArticleListView(ListView):
@@ -12,6 +35,13 @@ class ArticleListView(ListView):
 
     def get_queryset(self):
         return Article.objects.published().select_related("section")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context["page_obj"]
+        path = self.request.path if page.number == 1 else f"{self.request.path}?page={page.number}"
+        context["canonical_url"] = self.request.build_absolute_uri(path)
+        return context
 
 
 class SectionView(ArticleListView):
@@ -28,10 +58,155 @@ class SectionView(ArticleListView):
 
 
 class ArticleDetailView(DetailView):
-    """An article and, through the comments app's template tag, its discussion."""
+    """An article and, through the comments app's template tag, its discussion.
+
+    The page describes itself for search engines and link previews: its
+    canonical address, Open Graph and Twitter card tags, and schema.org
+    NewsArticle structured data with the comments that open its discussion.
+    """
 
     def get_queryset(self):
         queryset = Article.objects.select_related("section")
         if self.request.user.is_staff:
             return queryset
         return queryset.published()
+
+    def get_context_data(self, **kwargs):
+        article = self.object
+        absolute = self.request.build_absolute_uri
+        page = {
+            "canonical_url": absolute(article.get_absolute_url()),
+            "image_url": absolute(article.lead_image.url) if article.lead_image else "",
+            "description": article.standfirst
+            or Truncator(_plain_text(article.body_html)).words(40),
+            # A scheduled article may have been edited before it came out.
+            "modified_at": max(article.published_at, article.updated_at),
+        }
+        return super().get_context_data(
+            structured_data=_script_json(self.get_structured_data(**page)), **page, **kwargs
+        )
+
+    def get_structured_data(self, *, canonical_url, image_url, description, modified_at):
+        """schema.org NewsArticle.
+
+        On the canonical page (no other sort or page of the discussion) it
+        lists the approved comments that open the discussion, so that it
+        describes only comments the page shows.
+        """
+        article = self.object
+        absolute = self.request.build_absolute_uri
+        data = {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": article.headline,
+            "description": description,
+            "url": canonical_url,
+            "mainEntityOfPage": {"@type": "WebPage", "@id": canonical_url},
+            "datePublished": article.published_at,
+            "dateModified": modified_at,
+            "author": _authors(article.byline),
+            "publisher": {
+                "@type": "Organization",
+                "name": SITE_NAME,
+                "url": absolute(reverse("articles:list")),
+            },
+        }
+        if image_url:
+            data["image"] = [image_url]
+        if article.section:
+            data["articleSection"] = article.section.name
+        if article.shows_comments:
+            data["commentCount"] = article.comment_count
+        if article.shows_comments and {"sort", "page"}.isdisjoint(self.request.GET):
+            data["comment"] = [
+                {
+                    "@type": "Comment",
+                    "text": comment["text"],
+                    "dateCreated": comment["created_at"],
+                    "author": {"@type": "Person", "name": comment["author"]},
+                    "url": absolute(comment["path"]),
+                }
+                for comment in _first_comments(article)
+            ]
+        return data
+
+
+class SearchView(ListView):
+    """Search: published articles, or with ?in=comments the approved comments under them."""
+
+    template_name = "search/search.html"
+    paginate_by = search.RESULTS_PER_PAGE
+    context_object_name = "results"
+
+    def get(self, request, *args, **kwargs):
+        self.query = search.clean_query(request.GET.get("q", ""))
+        self.scope = "comments" if request.GET.get("in") == "comments" else "articles"
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if not self.query:
+            return Article.objects.none()
+        if self.scope == "comments":
+            return search.comments(self.query)
+        return search.articles(self.query)
+
+    def paginate_queryset(self, queryset, page_size):
+        # Past the last page (results changed since the link was made) or not a
+        # number: the nearest page, not an error.
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(query=self.query, scope=self.scope, **kwargs)
+        for result in context["results"]:
+            result.snippet_html = search.snippet_html(result, self.query)
+        return context
+
+
+def _first_comments(article):
+    """The approved top-level comments that open the article's discussion, as plain data.
+
+    They come first in the site's default order of threads, so they are on
+    the discussion's first page. Cached like the discussion itself, under the
+    article's changed_at, which every change readers can see moves on: once
+    cached, the page pays no query for them.
+    """
+    sort = settings.NEWSBOARD_DEFAULT_SORT
+    shown = min(STRUCTURED_DATA_COMMENTS, settings.NEWSBOARD_THREADS_PER_PAGE)
+    version = article.changed_at.timestamp()
+    key = f"structured-data-comments:{article.pk}:{version}:{sort}:{shown}:{get_language()}"
+    comments = cache.get(key)
+    if comments is None:
+        comments = [
+            {
+                "text": _plain_text(comment.body_html),
+                "created_at": comment.created_at,
+                "author": str(comment.author_name),
+                "path": comment.get_absolute_url(),
+            }
+            for comment in article.comments.approved()
+            .filter(parent=None)
+            .select_related("user")
+            .order_by(*SORTS[sort].threads)[:shown]
+        ]
+        cache.set(key, comments, STRUCTURED_DATA_CACHE_SECONDS)
+    return comments
+
+
+def _plain_text(html_text):
+    """Rendered HTML as one line of plain text."""
+    return " ".join(html.unescape(strip_tags(html_text)).split())
+
+
+def _authors(byline):
+    """schema.org authors: each reporter of the byline, or the newsroom when there is none."""
+    names = [name for name in _BYLINE_SEPARATORS.split(byline) if name]
+    if not names:
+        return [{"@type": "Organization", "name": SITE_NAME}]
+    return [{"@type": "Person", "name": name} for name in names]
+
+
+def _script_json(data):
+    """JSON for a <script type="application/ld+json"> element that no text in it can close."""
+    return mark_safe(json.dumps(data, cls=DjangoJSONEncoder).translate(_SCRIPT_ESCAPES))

@@ -369,6 +369,7 @@ class CommentAdmin(admin.ModelAdmin):
             for field in ("status", "removal_reason", "removal_note"):
                 setattr(obj, field, form.initial[field])
         super().save_model(request, obj, form, change)
+        workflows.discussion_changed([obj.article_id])
         if deciding:
             workflows.set_status(
                 Comment.objects.filter(pk=obj.pk),

@@ -32,6 +32,11 @@ class Viewer:
         )
         self.guest_comment_ids = frozenset(guest_comment_ids)
 
+    @property
+    def sees_only_public(self):
+        """Whether this viewer sees exactly what everyone sees (so a cached page will do)."""
+        return self.user is None and not self.guest_comment_ids
+
     def own_comments_q(self):
         if self.is_moderator:
             return Q(pk__isnull=False)

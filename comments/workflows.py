@@ -350,6 +350,9 @@ def set_featured(comments, featured, *, by):
             )
             for pk, status in rows
         )
+        discussion_changed(
+            Comment.objects.filter(pk__in=[pk for pk, _status in rows]).values("article_id")
+        )
     return len(rows)
 
 
@@ -430,6 +433,7 @@ def vote(comment, user, value):
         Comment.objects.filter(pk=locked.pk).update(
             upvotes=up, downvotes=down, score=wilson_lower_bound(up, down)
         )
+        discussion_changed([comment.article_id])
     return up, down
 
 
@@ -484,6 +488,7 @@ def edit_comment(comment, viewer, body):
         if holds:
             comment.held_for = [*comment.held_for, *holds]
         comment.save(update_fields=["body", "body_html", "edited_at", "held_for"])
+        discussion_changed([comment.article_id])
         if holds and comment.is_approved:
             set_status(
                 Comment.objects.filter(pk=comment.pk),
@@ -544,6 +549,7 @@ def erase_author(user, *, remove_comments):
         authored = Comment.objects.filter(user=user)
         if remove_comments:
             set_status(authored, Comment.Status.DELETED, by=user)
+        discussion_changed(authored.values("article_id"))
         authored.update(
             user=None, author_erased=True, guest_name="", guest_email="", ip_address=None
         )
@@ -559,6 +565,7 @@ def _recount_votes(comment_ids):
         Comment.objects.filter(pk=pk).update(
             upvotes=up, downvotes=down, score=wilson_lower_bound(up, down)
         )
+    discussion_changed(Comment.objects.filter(pk__in=comment_ids).values("article_id"))
 
 
 def erase_old_ip_addresses(*, days):
@@ -610,10 +617,17 @@ def set_trusted(users, trusted):
     return users.update(trusted=trusted)
 
 
+def discussion_changed(article_ids):
+    """Mark what readers see of these discussions as changed: a new version for the
+    cached discussion and for the page's Last-Modified."""
+    Article.objects.filter(pk__in=article_ids).update(discussion_changed_at=timezone.now())
+
+
 def recount(*, article_ids, parent_ids=()):
     """Recompute the denormalized approved counts from the comments themselves."""
     approved = Comment.objects.filter(status=Comment.Status.APPROVED)
     Article.objects.filter(pk__in=article_ids).update(
+        discussion_changed_at=timezone.now(),
         comment_count=Coalesce(
             Subquery(
                 approved.filter(article=OuterRef("pk"))
@@ -744,7 +758,9 @@ def _ip_blocked(ip_address):
 
 def _count_new_approved(comment):
     Article.objects.filter(pk=comment.article_id).update(
-        comment_count=F("comment_count") + 1, last_commented_at=comment.created_at
+        comment_count=F("comment_count") + 1,
+        last_commented_at=comment.created_at,
+        discussion_changed_at=comment.created_at,
     )
     if comment.parent_id:
         Comment.objects.filter(pk=comment.parent_id).update(reply_count=F("reply_count") + 1)

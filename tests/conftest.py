@@ -2,8 +2,15 @@ import os
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 
 from .factories import ArticleFactory
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: cached pages never leak between tests."""
+    cache.clear()
 
 
 @pytest.fixture

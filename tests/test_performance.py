@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from comments import workflows
 from comments.models import Comment
 
-from .factories import ArticleFactory, UserFactory
+from .factories import ArticleFactory, UserFactory, post
 
 pytestmark = pytest.mark.django_db
 
@@ -59,17 +59,23 @@ def test_article_page_runs_the_same_queries_for_10_and_1000_comments(client, sor
     assert grow_discussion(small, 10) == 10
     assert grow_discussion(large, 1000) == 1000
     client.get(small.get_absolute_url())  # warm per-process caches (navigation)
+    # Readers with a session never get the cached discussion: they pay the full price.
+    client.force_login(UserFactory())
     assert count_queries(client, f"{small.get_absolute_url()}?sort={sort}") == count_queries(
         client, f"{large.get_absolute_url()}?sort={sort}"
     )
 
 
-def test_article_page_for_a_reader_without_session_runs_five_queries(client):
+def test_article_page_for_a_reader_without_session_runs_six_queries_then_one(client):
     article = ArticleFactory()
     grow_discussion(article, 1000)
     client.get(article.get_absolute_url())  # warm per-process caches (navigation)
-    # the article, the staff picks, the count and page of threads, the recursive read
-    assert count_queries(client, article.get_absolute_url()) == 5
+    workflows.discussion_changed([article.pk])  # as a new comment would
+    # the article, the comments of the structured data, the staff picks, the count and
+    # page of threads, the recursive read
+    assert count_queries(client, article.get_absolute_url()) == 6
+    # then, until the discussion changes, the cached discussion: just the article
+    assert count_queries(client, article.get_absolute_url()) == 1
 
 
 def test_article_page_for_signed_in_reader_stays_within_eight_queries(client):
@@ -77,6 +83,8 @@ def test_article_page_for_signed_in_reader_stays_within_eight_queries(client):
     grow_discussion(article, 1000)
     client.force_login(UserFactory())
     client.get(article.get_absolute_url())
+    # the session, the account, the article, the staff picks, the count and page of
+    # threads, the recursive read and the reader's own votes
     assert count_queries(client, article.get_absolute_url()) <= 8
 
 
@@ -98,3 +106,49 @@ def test_front_page_runs_the_same_queries_for_few_and_many_articles(client):
     few = count_queries(client, "/")
     ArticleFactory.create_batch(30)
     assert count_queries(client, "/") == few
+
+
+def test_a_cached_discussion_costs_no_comment_queries(client):
+    article = ArticleFactory()
+    grow_discussion(article, 1000)
+    client.get(article.get_absolute_url())  # renders and caches the threads
+    with CaptureQueriesContext(connection) as queries:
+        client.get(article.get_absolute_url())
+    assert not [q for q in queries if "comments_comment" in q["sql"] and "RECURSIVE" in q["sql"]]
+
+
+def test_a_new_comment_shows_at_once_despite_the_cache(client):
+    article = ArticleFactory()
+    post(article, "first")
+    client.get(article.get_absolute_url())
+    post(article, "second, after the page was cached")
+    assert "second, after the page was cached" in client.get(article.get_absolute_url()).text
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["vote", "remove", "feature", "edit_article"],
+)
+def test_every_visible_change_refreshes_the_cached_discussion(client, change):
+    article = ArticleFactory()
+    comment = post(article, "watch me")
+    client.get(article.get_absolute_url())
+    selected = Comment.objects.filter(pk=comment.pk)
+    if change == "vote":
+        workflows.vote(comment, UserFactory(), 1)
+        expected = 'class="vote-count">1<'
+    elif change == "remove":
+        workflows.set_status(selected, Comment.Status.REMOVED)
+        expected = None
+    elif change == "feature":
+        workflows.set_featured(selected, True, by=UserFactory())
+        expected = "Staff pick"
+    else:
+        article.comments_mode = "closed"
+        article.save()
+        expected = "Comments on this article are closed."
+    html = client.get(article.get_absolute_url()).text
+    if expected is None:
+        assert "watch me" not in html
+    else:
+        assert expected in html

@@ -1,6 +1,10 @@
 from django import template
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from .. import workflows
 from ..models import Comment
@@ -10,56 +14,84 @@ from ..views import attach_viewer_state, comment_form_for, viewer_for
 register = template.Library()
 
 FEATURED_SHOWN = 5
+CACHE_SECONDS = 24 * 60 * 60
 
 
-@register.inclusion_tag("comments/includes/discussion.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def discussion(context, article):
-    """An article's discussion: one page of threads, the sort switch and the form.
+    """An article's discussion: the sort switch, the form and one page of threads.
 
-    A constant number of queries whatever the size of the discussion: the
-    featured comments, count and page of the top-level comments, then one
-    recursive query for every comment of those threads.
+    The threads take a constant number of queries whatever the size of the
+    discussion: the featured comments, count and page of the top-level
+    comments, then one recursive query for every comment of those threads.
+    For readers without a session (who see exactly what everyone sees) the
+    rendered threads come from the cache, keyed by the article's changed_at,
+    which every visible change to the article or its discussion moves on: no query.
     """
     request = context["request"]
     viewer = viewer_for(request)
+    sort = sort_from(request.GET.get("sort"))
+    page_number = request.GET.get("page", "1")
+    if viewer.sees_only_public and page_number.isdigit() and len(page_number) < 6:
+        # Whether replies are open shows in every thread, and closes by itself with time.
+        version = f"{article.changed_at.timestamp()}:{article.accepts_comments:d}"
+        key = f"discussion:{article.pk}:{version}:{sort}:{page_number}:{get_language()}"
+        threads_html = cache.get(key)
+        if threads_html is None:
+            threads_html = _threads_html(request, article, viewer, sort, page_number)
+            cache.set(key, threads_html, CACHE_SECONDS)
+    else:
+        threads_html = _threads_html(request, article, viewer, sort, page_number)
     may_comment = article.accepts_comments and (
         request.user.is_authenticated or settings.NEWSBOARD_ALLOW_GUESTS
     )
-    sort = sort_from(request.GET.get("sort"))
+    return render_to_string(
+        "comments/includes/discussion.html",
+        {
+            "article": article,
+            "threads_html": mark_safe(threads_html),  # rendered by our own template
+            "sort": sort,
+            "sorts": [(key, option.label) for key, option in SORTS.items()],
+            "form": comment_form_for(request) if may_comment else None,
+            "sign_in_to_comment": article.accepts_comments and not may_comment,
+        },
+        request=request,
+    )
+
+
+def _threads_html(request, article, viewer, sort, page_number):
     roots = (
         Comment.objects.thread_roots(article, viewer)
         .order_by(*SORTS[sort].threads)
         .values_list("pk", flat=True)
     )
-    paginator = Paginator(roots, settings.NEWSBOARD_THREADS_PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
+    page = Paginator(roots, settings.NEWSBOARD_THREADS_PER_PAGE).get_page(page_number)
     thread_ids = list(page.object_list)
     rows = list(Comment.objects.in_threads(thread_ids, SORTS[sort].replies)) if thread_ids else []
     attach_viewer_state(rows, viewer)
-    return {
-        "request": request,
-        "user": context.get("user"),
-        "article": article,
-        "nodes": display_nodes(
-            rows,
-            viewer,
-            thread_order=thread_ids,
-            max_per_thread=settings.NEWSBOARD_COMMENTS_PER_THREAD,
-        ),
-        "featured": list(
-            article.comments.approved()
-            .exclude(featured_at=None)
-            .select_related("user")
-            .order_by("-featured_at")[:FEATURED_SHOWN]
-        ),
-        "viewer": viewer,
-        "removal_reasons": Comment.RemovalReason.choices,
-        "page": page,
-        "sort": sort,
-        "sorts": [(key, option.label) for key, option in SORTS.items()],
-        "form": comment_form_for(request) if may_comment else None,
-        "sign_in_to_comment": article.accepts_comments and not may_comment,
-    }
+    return render_to_string(
+        "comments/includes/threads.html",
+        {
+            "article": article,
+            "nodes": display_nodes(
+                rows,
+                viewer,
+                thread_order=thread_ids,
+                max_per_thread=settings.NEWSBOARD_COMMENTS_PER_THREAD,
+            ),
+            "featured": list(
+                article.comments.approved()
+                .exclude(featured_at=None)
+                .select_related("user")
+                .order_by("-featured_at")[:FEATURED_SHOWN]
+            ),
+            "viewer": viewer,
+            "removal_reasons": Comment.RemovalReason.choices,
+            "page": page,
+            "sort": sort,
+        },
+        request=request,
+    )
 
 
 @register.filter
