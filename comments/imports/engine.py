@@ -164,6 +164,8 @@ def parse_moment(value, *, where):
 
 @dataclass
 class Reason:
+    """Why a post is skipped, or imported as a top-level comment."""
+
     text: str
     problem: bool = False  # the file itself is inconsistent: --strict stops on these
 
@@ -197,7 +199,7 @@ class Summary:
 
     def lines(self, *, dry_run=False, verbose=False):
         will = "would be " if dry_run else ""
-        yield (f"Read {self.source}: {self.threads_read} thread(s), {self.posts_read} post(s).")
+        yield f"Read {self.source}: {self.threads_read} thread(s), {self.posts_read} post(s)."
         skipped = sum(self.threads_skipped.values())
         yield (
             f"Threads with posts: {self.threads_matched} matched an article, "
