@@ -178,6 +178,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Database sessions that report an outage as one (see newsboard/sessions.py).
+SESSION_ENGINE = "newsboard.sessions"
+
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
 }

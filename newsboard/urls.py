@@ -36,3 +36,5 @@ if settings.SERVE_MEDIA:
     urlpatterns.append(
         re_path(rf"^{media_prefix}/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
     )
+
+handler500 = "newsboard.views.server_error"

@@ -1,3 +1,4 @@
+import sys
 from datetime import timedelta
 from functools import partial
 
@@ -19,6 +20,7 @@ from django.utils.decorators import method_decorator
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST, require_safe
@@ -30,6 +32,7 @@ from comments.models import Comment, Vote
 
 from . import tasks
 from .forms import AccountSettingsForm, DeleteAccountForm, SignupForm
+from .middleware import DATABASE_ERRORS, database_unavailable_response
 from .models import EMAIL_CONFIRMATION_SALT, User
 
 
@@ -303,3 +306,11 @@ def account_data(request):
         True, f"newsboard-{user.username}.json"
     )
     return response
+
+
+def server_error(request):
+    """The 500 handler: a database outage found after the view (while saving the
+    session, say) is still a 503 with a retry hint; anything else is Django's 500 page."""
+    if isinstance(sys.exception(), DATABASE_ERRORS):
+        return database_unavailable_response()
+    return defaults.server_error(request)
