@@ -18,13 +18,13 @@ def test_healthz_says_ok_when_the_database_answers(client):
     assert response.json() == {"status": "ok"}
 
 
-def test_healthz_says_unavailable_when_the_database_does_not_answer():
-    """A real unreachable PostgreSQL (nothing listens on port 9), in a process of its own."""
+def without_database(request_and_print):
+    """Run a test-client request in a process of its own whose database is a real but
+    unreachable PostgreSQL (nothing listens on port 9); returns what it printed."""
     script = (
         "import django; django.setup();"
         "from django.test import Client;"
-        "r = Client().get('/healthz');"
-        "print(r.status_code, r.json()['status'])"
+        "client = Client(raise_request_exception=False);" + request_and_print
     )
     result = subprocess.run(
         [sys.executable, "-c", script],
@@ -38,7 +38,14 @@ def test_healthz_says_unavailable_when_the_database_does_not_answer():
         text=True,
         timeout=60,
     )
-    assert result.stdout.split() == ["503", "unavailable"], result.stderr
+    return result.stdout.split(), result.stderr
+
+
+def test_healthz_says_unavailable_when_the_database_does_not_answer():
+    printed, errors = without_database(
+        "r = client.get('/healthz'); print(r.status_code, r.json()['status'])"
+    )
+    assert printed == ["503", "unavailable"], errors
 
 
 def run_manage(*args, env):
@@ -86,26 +93,11 @@ def test_production_without_secret_key_stops_with_a_clear_message():
 
 
 def test_pages_answer_503_with_a_retry_hint_while_the_database_is_away():
-    """A real unreachable PostgreSQL, in a process of its own: no 500, no traceback."""
-    script = (
-        "import django; django.setup();"
-        "from django.test import Client;"
-        "r = Client(raise_request_exception=False).get('/');"
+    printed, errors = without_database(
+        "r = client.get('/');"
         "print(r.status_code, r['Retry-After'], 'Back in a moment' in r.content.decode())"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env={
-            "PATH": os.environ["PATH"],
-            "DJANGO_SETTINGS_MODULE": "tests.settings",
-            "DATABASE_URL": "postgres://nobody@127.0.0.1:9/nothing",
-        },
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.stdout.split() == ["503", "30", "True"], result.stderr
+    assert printed == ["503", "30", "True"], errors
 
 
 @pytest.mark.django_db
