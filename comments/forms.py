@@ -9,7 +9,9 @@ from .models import Comment, Report
 
 def clean_comment_body(body):
     """Line endings made uniform, and the length checked with a message that keeps the text."""
-    body = body.replace("\r\n", "\n").replace("\r", "\n")
+    body = body.replace("\r\n", "\n").replace("\r", "\n").rstrip()
+    if not body.strip():
+        raise ValidationError(_("Please write your comment before posting it."), code="required")
     limit = settings.NEWSBOARD_COMMENT_MAX_LENGTH
     if len(body) > limit:
         raise ValidationError(
@@ -35,6 +37,7 @@ class CommentForm(forms.Form):
 
     body = forms.CharField(
         label=_("Your comment"),
+        strip=False,  # a comment may start with an indented code block
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Markdown works: *emphasis*, **strong**, [links](https://…), > quotes, lists."),
         error_messages={"required": _("Please write your comment before posting it.")},
@@ -93,7 +96,12 @@ class CommentForm(forms.Form):
         value = self.cleaned_data["parent"].strip()
         if not value:
             return None
-        if not (value.isascii() and value.isdigit()) or not 0 < int(value) < 2**63:
+        # The length check comes first: int() refuses strings of thousands of digits.
+        if (
+            not (value.isascii() and value.isdigit())
+            or len(value.lstrip("0")) > 19
+            or not 0 < int(value) < 2**63
+        ):
             raise ValidationError(
                 _("The comment you are replying to was not found."), code="parent_invalid"
             )
@@ -103,6 +111,7 @@ class CommentForm(forms.Form):
 class EditCommentForm(forms.Form):
     body = forms.CharField(
         label=_("Your comment"),
+        strip=False,  # a comment may start with an indented code block
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": _("A comment cannot be empty; delete it instead.")},
     )

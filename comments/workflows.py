@@ -463,6 +463,12 @@ def edit_comment(comment, viewer, body):
     kept as a revision for moderators.
     """
     _check_author_may_change(comment, viewer)
+    check_author_may_post(
+        user=comment.user,
+        guest_email=comment.guest_email,
+        ip_address=None,
+        now=timezone.now(),
+    )
     if not comment.is_editable_at(timezone.now()):
         raise ValidationError(
             ngettext(
@@ -636,7 +642,7 @@ def recount(*, article_ids, parent_ids=()):
                 .values("n")
             ),
             0,
-        )
+        ),
     )
     Comment.objects.filter(pk__in=parent_ids).update(
         reply_count=Coalesce(

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import transaction
 from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -70,6 +71,17 @@ class UserAdmin(DjangoUserAdmin):
         "trust",
         "stop_trusting",
     )
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, type(obj).objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        """Accounts leave their comments as “[deleted user]”, as when members delete
+        their own account, so threads keep their shape."""
+        with transaction.atomic():
+            for user in queryset:
+                workflows.erase_author(user, remove_comments=False)
+            queryset.delete()
 
     def has_moderate_permission(self, request):
         return request.user.has_perm("newsboard.moderate_user")
