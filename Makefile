@@ -6,6 +6,10 @@
 #                DEMO_ARGS changes the demo content options)
 #   make test    run pytest; PYTEST_ARGS is passed through, e.g. make test PYTEST_ARGS="-x -k tree"
 #   make lint    ruff check .
+#   make bench   Newsboard against django-comments-xtd (the peer harness in ../shared/peers/xtd)
+#                in one run: render times, gunicorn + wrk, posting, 1,000,000 comments; prints
+#                one table with the targets and writes bench/results/latest.md (under 10 min;
+#                runs its own PostgreSQL; installs wrk with apt-get when missing)
 #   make venv    create .venv and install requirements.lock (run, test and lint do it for you;
 #                it re-installs only when requirements.lock or build-constraints.txt changed)
 #   make lock    regenerate requirements.lock from pyproject.toml after changing dependencies:
@@ -31,7 +35,7 @@ STAMP := $(VENV)/.installed-from-lock
 PORT ?= 8000
 DEMO_ARGS ?= --articles 12 --comments 400 --seed 1
 
-.PHONY: help venv run test lint lock clean
+.PHONY: help venv run test lint bench lock clean
 
 help:
 	@sed -n '/^#/!q; s/^# \{0,1\}//p' Makefile
@@ -63,6 +67,9 @@ test: venv
 
 lint: venv
 	$(VENV)/bin/ruff check .
+
+bench: venv
+	bash bench/run.sh
 
 # uv is a tool for this target only, so it is not in the lock; it needs just the bare
 # venv, so a lock that no longer installs can still be regenerated.

@@ -1,0 +1,253 @@
+"""The results table of one `make bench` run, with the targets, as Markdown.
+
+    python bench/report.py RUN_DIR OUT.md
+
+Reads the JSON files that bench/run.sh left in RUN_DIR (Newsboard's and the
+peer's in-process renders, the gunicorn loads, the posting run, the scale
+run, meta.json), prints the table and writes it to OUT.md.
+"""
+
+import json
+import statistics
+import sys
+from pathlib import Path
+
+DBS = (("sqlite", "SQLite"), ("postgresql", "PostgreSQL"))
+
+
+def main():
+    run, out = Path(sys.argv[1]), Path(sys.argv[2])
+    report = Report(run)
+    text = report.render()
+    print(text)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text + "\n")
+
+
+class Report:
+    def __init__(self, run):
+        self.run = run
+        self.meta = self.load("meta.json")
+        self.rows = []
+
+    def load(self, name):
+        path = self.run / name
+        return json.loads(path.read_text()) if path.exists() else None
+
+    def results(self, pattern):
+        """The result rows of every JSON file matching the pattern, in one list."""
+        paths = sorted(self.run.glob(pattern))
+        return [r for path in paths for r in self.load(path.name)["results"]]
+
+    def row(self, what, db, ours, theirs="–", ratio="–", target="–", passed=None, cached=None):
+        """One line; `passed` judges the uncached figure, `cached` (if given) the cached one."""
+        verdict = "–" if passed is None else ("**PASS**" if passed else "**MISS**")
+        if cached is not None:
+            verdict += f" (cached: {'PASS' if cached else 'MISS'})"
+        self.rows.append(f"| {what} | {db} | {ours} | {theirs} | {ratio} | {target} | {verdict} |")
+
+    def render(self):
+        self.renders()
+        self.loads()
+        self.posting()
+        self.scale()
+        m = self.meta
+        head = [
+            f"Newsboard vs django-comments-xtd {m['xtd_version']}, one `make bench` run,"
+            f" {m['started']} ({m['wall_s']} s)",
+            "",
+            f"{m['machine']}; loadavg {m['loadavg_start']} at start, {m['loadavg_end']} at end;"
+            f" Python {m['python']}, Django {m['django']}; {m['postgres']};"
+            f" SQLite {m['sqlite']}; load tool {m['load_tool']}",
+            "",
+            "| measurement | DB | Newsboard | django-comments-xtd | Newsboard vs xtd | target | |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        return "\n".join(head + self.rows + [""] + self.notes())
+
+    def renders(self):
+        for vendor, label in DBS:
+            ours = self.results(f"nb-render-{vendor}-*.json")
+            theirs = self.results(f"xtd-render-{vendor}-*.json")
+            if not ours or not theirs:
+                continue
+            ours = {(r["n"], r["mode"], r["cache"]): r for r in ours}
+            theirs = {r["n"]: r for r in theirs}
+            for n in sorted(n for n, mode, cache in ours if mode == "full" and cache == "off"):
+                mine, peer = ours[n, "full", "off"], theirs[n]
+                cached = ours.get((n, "full", "on"))
+                speedup = peer["median_ms"] / mine["median_ms"]
+                ratio = f"{speedup:.2f}× as fast"
+                cached_speedup = None
+                if cached:
+                    cached_speedup = peer["median_ms"] / cached["median_ms"]
+                    ratio += f" (cached {cached_speedup:.0f}×)"
+                judged = n >= 1000
+                self.row(
+                    f"full thread, N={n:,}: median of {mine['runs']}, uncached"
+                    + (f" (cached {ms(cached['median_ms'])})" if cached else ""),
+                    label,
+                    page(mine),
+                    page(peer),
+                    ratio,
+                    "≥ 5× as fast" if judged else "–",
+                    speedup >= 5 if judged else None,
+                    cached_speedup >= 5 if judged and cached else None,
+                )
+            for n in sorted(n for n, mode, cache in ours if mode == "default" and cache == "off"):
+                mine, cached = ours[n, "default", "off"], ours.get((n, "default", "on"))
+                self.row(
+                    f"default page, N={n:,}: {mine['comments']:,} comments shown, uncached"
+                    + (f" (cached {ms(cached['median_ms'])})" if cached else ""),
+                    label,
+                    page(mine),
+                    "(no pagination)",
+                    f"{theirs[n]['median_ms'] / mine['median_ms']:.1f}× xtd's full page",
+                    "< 50 ms" if n == 5000 else "–",
+                    mine["median_ms"] < 50 if n == 5000 else None,
+                    cached["median_ms"] < 50 if n == 5000 and cached else None,
+                )
+            if 0 in theirs:
+                self.row(
+                    "Django floor in-process (xtd's 20-byte /floor/ view)",
+                    label,
+                    "–",
+                    ms(theirs[0]["median_ms"]),
+                )
+
+    def loads(self):
+        floor = self.load("load-xtd-floor.json")
+        if floor:
+            self.row(
+                "gunicorn: Django floor, xtd's 20-byte /floor/",
+                "–",
+                "–",
+                load(floor),
+            )
+        home = self.load("load-nb-home.json")
+        if home:
+            self.row("gunicorn: front page /", "PostgreSQL", load(home, floor))
+        ours, theirs = self.load("load-nb-page.json"), self.load("load-xtd-page.json")
+        if ours and theirs:
+            ratio = rps_ratio(ours, theirs)
+            self.row(
+                "gunicorn: article page N=1,000, uncached (Newsboard: default page)",
+                "PostgreSQL",
+                load(ours, floor),
+                load(theirs, floor),
+                f"{ratio:.1f}× the req/s" if ratio else "n/a: xtd completed no request",
+                "≥ 20× the req/s",
+                ratio >= 20 if ratio else None,
+            )
+            cached = self.load("load-nb-page-cached.json")
+            if cached:
+                ratio = rps_ratio(cached, theirs)
+                self.row(
+                    "gunicorn: article page N=1,000, cached (the site's own cache)",
+                    "PostgreSQL",
+                    load(cached, floor),
+                    "–",
+                    f"{ratio:.1f}× the req/s" if ratio else "n/a",
+                )
+            mine, peer = rss(ours), rss(theirs)
+            self.row(
+                "gunicorn worker peak RSS (VmHWM) after the uncached page run",
+                "PostgreSQL",
+                f"{mine:.1f} MiB",
+                f"{peer:.1f} MiB",
+                f"{mine / peer:.2f}×",
+                "≤ xtd",
+                mine <= peer,
+            )
+
+    def posting(self):
+        p = self.load("posting.json")
+        if not p:
+            return
+        sound = p["rows_match"] and p["server_errors"] == 0
+        self.row(
+            f"posting: {p['clients']} guests for {p['seconds']:.0f} s, 2 gunicorn workers",
+            "PostgreSQL",
+            f"{p['comments_per_s']} comments/s, p50 {p['p50_ms']} ms, p99 {p['p99_ms']} ms;"
+            f" {p['responses_303']:,} × 303 = {p['rows_added']:,} rows"
+            f" {'✓' if p['rows_match'] else '✗'}; 5xx: {p['server_errors']};"
+            f" statuses {p['statuses']}",
+            "–",
+            "–",
+            "≥ 150 comments/s, rows = 303s, no 5xx",
+            p["comments_per_s"] >= 150 and sound,
+        )
+
+    def scale(self):
+        turns = {size: self.results(f"scale-{size}-*.json") for size in ("small", "large")}
+        if not turns["small"] or not turns["large"]:
+            return
+        small, large = self.meta["scale_totals"]
+        page_ms = {
+            s: statistics.median(t for r in rows for t in r["times_ms"])
+            for s, rows in turns.items()
+        }
+        sql_ms = {s: statistics.median(r["sql_ms"] for r in rows) for s, rows in turns.items()}
+        ratio = page_ms["large"] / page_ms["small"]
+        row = turns["large"][0]
+        self.row(
+            f"scale: article N=1,000, default page, uncached, {small:,} → {large:,} comments"
+            f" in the table (2,000 articles); median of {len(turns['large'])} × {row['runs']}"
+            " GETs each, the two databases timed in turns",
+            "PostgreSQL",
+            f"{ms(page_ms['small'])} → {ms(page_ms['large'])}; of which SQL"
+            f" {ms(sql_ms['small'])} → {ms(sql_ms['large'])}"
+            f" ({sql_ms['large'] / sql_ms['small']:.2f}×), {row['queries']} queries",
+            "–",
+            f"{ratio:.2f}× the time",
+            "≤ 1.2×",
+            ratio <= 1.2,
+        )
+
+    def notes(self):
+        m = self.meta
+        return [
+            "In-process cells: median server time, SQL queries, response bytes"
+            f" (django.test.Client, DEBUG off, anonymous reader, median of {m['runs']} GETs"
+            f" after {m['warmup'] + 1} untimed ones, one of them counting the queries)."
+            " Uncached: Django's DummyCache, so Newsboard renders every request from the"
+            " database, as xtd does; cached: the site's own cache, filled by the warm-up"
+            " (PostgreSQL only). gunicorn cells: req/s, p50 and p99 latency, worker peak RSS,"
+            f" share of the floor's req/s ({m['load_tool']} -t2 -c8 -d{m['load_seconds']}s"
+            " after a 2 s warm-up, 2 sync workers, DEBUG off, a fresh gunicorn per row). Both"
+            " projects get the same threads (the peer harness's shape.py). The scale rows run"
+            " with fsync off (set for loading the million rows; they only read). The machine"
+            " is shared: compare ratios from one run, not absolute numbers across runs.",
+        ]
+
+
+def ms(value):
+    return f"{value:,.1f} ms" if value >= 10 else f"{value:.2f} ms"
+
+
+def page(r):
+    return f"{ms(r['median_ms'])}, {r['queries']} q, {r['bytes'] / 1000:,.0f} kB"
+
+
+def rps_ratio(ours, theirs):
+    """Our req/s over theirs; None when no request of theirs completed in the run."""
+    theirs = theirs["summary"]["rps"]
+    return ours["summary"]["rps"] / theirs if theirs else None
+
+
+def rss(r):
+    return r["summary"]["worker_peak_rss_mib"]
+
+
+def load(r, floor=None):
+    s = r["summary"]
+    text = f"{s['rps']:,.1f} req/s, p50 {ms(s['p50_ms'])}, p99 {ms(s['p99_ms'])}, {rss(r)} MiB"
+    if s["errors"]:
+        text += f", **{s['errors']} errors**"
+    if floor:
+        text += f" ({rps_ratio(r, floor) or 0:.1%} of floor)"
+    return text
+
+
+if __name__ == "__main__":
+    main()
