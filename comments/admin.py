@@ -36,6 +36,7 @@ from django.utils.translation import ngettext, ngettext_lazy
 from articles.models import Article
 
 from . import workflows
+from .forms import REMOVAL_NOTE_MAX_LENGTH
 from .models import (
     Block,
     Comment,
@@ -44,8 +45,6 @@ from .models import (
     ModerationAction,
     Report,
 )
-
-REMOVAL_NOTE_MAX_LENGTH = 1000
 
 
 def describe_actor(action):

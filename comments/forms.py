@@ -28,6 +28,10 @@ def clean_comment_body(body):
     return body
 
 
+# The same limit on the public page's Remove button and in the admin's removal page.
+REMOVAL_NOTE_MAX_LENGTH = 1000
+
+
 class CommentForm(forms.Form):
     """The comment form: body and parent for everyone, name and email for guests.
 
@@ -164,7 +168,9 @@ class ModerationForm(forms.Form):
     removal_reason = forms.ChoiceField(
         label=_("Reason"), choices=Comment.RemovalReason.choices, required=False
     )
-    removal_note = forms.CharField(label=_("Note to the author"), required=False, max_length=1000)
+    removal_note = forms.CharField(
+        label=_("Note to the author"), required=False, max_length=REMOVAL_NOTE_MAX_LENGTH
+    )
 
     def clean(self):
         data = super().clean()
