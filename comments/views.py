@@ -172,7 +172,6 @@ class CommentDetailView(DetailView):
             more_ancestors=len(path) - 1 > self.context_ancestors,
             article=comment.article,
             viewer=viewer,
-            removal_reasons=Comment.RemovalReason.choices,
             discussion_url=f"{discussion_url}#comment-{comment.pk}",
             **kwargs,
         )

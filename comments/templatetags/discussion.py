@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from .. import workflows
+from .. import rendering
 from ..models import Comment
 from ..threads import SORTS, display_nodes, sort_from
 from ..views import attach_viewer_state, comment_form_for, viewer_for
@@ -86,7 +86,6 @@ def _threads_html(request, article, viewer, sort, page_number):
                 .order_by("-featured_at")[:FEATURED_SHOWN]
             ),
             "viewer": viewer,
-            "removal_reasons": Comment.RemovalReason.choices,
             "page": page,
             "sort": sort,
         },
@@ -94,7 +93,14 @@ def _threads_html(request, article, viewer, sort, page_number):
     )
 
 
-@register.filter
-def join_holds(held_for):
-    """Why the rules held a comment, as one line for moderators."""
-    return workflows.describe_holds(held_for)
+@register.simple_tag(takes_context=True)
+def comment_tree(context, nodes):
+    """The nodes as nested lists of comments, for the context's viewer and article."""
+    return mark_safe(  # built by comments.rendering, which escapes every value it inserts
+        rendering.render_tree(
+            nodes,
+            viewer=context["viewer"],
+            article=context["article"],
+            request=context["request"],
+        )
+    )
