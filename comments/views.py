@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import DetailView
 
 from articles.models import Article
+from newsboard.http import client_ip
 
 from . import notifications, workflows
 from .forms import CommentForm, EditCommentForm, FollowForm, ModerationForm, ReportForm
@@ -67,7 +68,7 @@ def post_comment(request, slug):
                 user=request.user,
                 guest_name=data.get("name", ""),
                 guest_email=data.get("email", ""),
-                ip_address=request.META.get("REMOTE_ADDR"),
+                ip_address=client_ip(request),
                 honeypot_filled=bool(data["website"]),
                 limit_rate=True,
                 viewer=viewer_for(request),
@@ -371,7 +372,7 @@ def report(request, pk):
             note=form.cleaned_data["note"],
             user=request.user,
             session_key=request.session.session_key,
-            ip_address=request.META.get("REMOTE_ADDR"),
+            ip_address=client_ip(request),
         )
         if reported:
             messages.success(request, _("Thank you. The moderators will look at this comment."))

@@ -5,6 +5,7 @@ README). With DEBUG off the secure choices are the defaults; each can be
 relaxed by its own variable for set-ups behind plain HTTP.
 """
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -46,6 +47,20 @@ def env_list(name, default):
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_networks(name):
+    """IP networks from a comma-separated list of addresses and CIDR networks, normalized."""
+    networks = []
+    for item in env_list(name, []):
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must list IP addresses or networks (e.g. 10.0.0.1,10.1.0.0/16), "
+                f"not {item!r}."
+            ) from None
+    return networks
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
@@ -161,6 +176,9 @@ AXES_RESET_ON_SUCCESS = True
 # so no table of readers' IP addresses grows beside the comments.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_LOCKOUT_CALLABLE = "newsboard.views.locked_out"
+# Lockouts count per reader, not per proxy: the address comes from X-Forwarded-For when the
+# request is from a trusted proxy (NEWSBOARD_TRUSTED_PROXIES below).
+AXES_CLIENT_IP_CALLABLE = "newsboard.http.client_ip"
 
 # Argon2 for new and upgraded hashes; the others still verify older hashes (and are
 # rehashed to Argon2 at the next sign-in).
@@ -255,6 +273,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", not DEBUG)
 if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The reverse proxies in front of the site. A request from one of them is attributed to the
+# address it forwards in X-Forwarded-For (newsboard.http.client_ip); nobody else may set it.
+NEWSBOARD_TRUSTED_PROXIES = env_networks("DJANGO_TRUSTED_PROXIES")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
