@@ -6,6 +6,8 @@ stays text) and nh3 then keeps only an allowlist of tags, attributes and URL
 schemes, whatever the Markdown parser let through.
 """
 
+from functools import lru_cache
+
 import nh3
 from markdown_it import MarkdownIt
 
@@ -42,8 +44,13 @@ _article_parser = MarkdownIt(
 ).enable(["linkify", "strikethrough", "table"])
 
 
+@lru_cache(maxsize=32)
 def render_comment(source):
-    """A reader's comment: a Markdown subset, links marked as user-generated."""
+    """A reader's comment: a Markdown subset, links marked as user-generated.
+
+    Remembers its last few results: posting renders a comment twice, once
+    for the rules (counting its links) and once more when it is saved.
+    """
     html = _comment_parser.render(source)
     return nh3.clean(
         html,
