@@ -11,10 +11,11 @@ join. Text is escaped exactly as the templates escape it
 
 The markup is the contract the templates, the stylesheet, our script and
 the tests share: every comment is an <li id="comment-<pk>"
-data-comment-id data-parent-id data-depth> holding an <article>, replies
-nest as <ol class="comment-replies">, and a comment with replies can be
-folded: its card and replies sit in a <details open> whose <summary> is
-the fold control, which works without JavaScript.
+data-comment-id data-parent-id data-depth> holding an <article
+class="comment-card">, and replies nest as <ol class="comment-replies">. A
+comment with replies can be folded away with them: its card and replies
+sit in a <details class="comment-fold" open> whose <summary> is the fold
+control, which works without JavaScript.
 """
 
 import re
@@ -192,8 +193,10 @@ class TreeRenderer:
             f'<li class="{classes}" id="comment-{pk}" data-comment-id="{pk}"'
             f' data-parent-id="{parent}" data-depth="{node.depth}">'
         ]
+        if node.has_children:
+            parts.append(None)  # the fold control, once the author's name is known
         if node.placeholder:
-            name = None
+            author_name = gettext("[removed]")
             parts.append(f'<article class="comment-card" aria-label="{t["removed_comment"]}">')
             gone = t["deleted_by_author"] if c.status == Comment.Status.DELETED else t["removed"]
             parts.append(
@@ -231,11 +234,33 @@ class TreeRenderer:
             parts.append(f'<a class="continue-thread" href="{href}">{escape(text)}</a>')
         parts.append("</article>")
         if node.has_children:
+            parts[1] = self.fold(node, author_name)
             parts.append('<ol class="comment-replies">')
         else:
             parts.append("</li>")
-            parts.append("</ol></li>" * len(node.closes))
+            parts.append("</ol></details></li>" * len(node.closes))
         return "".join(parts)
+
+    def fold(self, node, name):
+        """The control that folds a comment and its replies away, and shows what it hides."""
+        count = node.replies_shown
+        hide = ngettext(
+            "Hide this comment and its %(count)s reply",
+            "Hide this comment and its %(count)s replies",
+            count,
+        ) % {"count": count}
+        hidden = ngettext(
+            "%(name)s · %(count)s reply hidden",
+            "%(name)s · %(count)s replies hidden",
+            count,
+        ) % {"name": name, "count": count}
+        return (
+            '<details class="comment-fold" open><summary class="comment-fold-toggle">'
+            '<span class="fold-when-open" aria-hidden="true">−</span>'
+            f'<span class="fold-when-open visually-hidden">{escape(hide)}</span>'
+            '<span class="fold-when-closed"><span aria-hidden="true">+</span>'
+            f" {escape(hidden)}</span></summary>"
+        )
 
     def header(self, c, author_name, name):
         t = self.t

@@ -49,6 +49,7 @@ class Node:
         "closes",
         "hidden_replies",
         "more_in_thread",
+        "replies_shown",
     )
 
     def __init__(self, comment, depth, placeholder):
@@ -59,6 +60,7 @@ class Node:
         self.closes = range(0)
         self.hidden_replies = 0
         self.more_in_thread = 0  # on a thread's last shown node: how many more it has
+        self.replies_shown = 0  # replies at any depth below it on the page
 
     @property
     def continues_elsewhere(self):
@@ -104,7 +106,12 @@ def display_nodes(
         shown_in_thread[comment.thread_id] += 1
         last_in_thread[comment.thread_id] = node
 
+    ancestors = []
     for node, following in zip(nodes, [*nodes[1:], None], strict=False):
+        del ancestors[node.depth :]
+        for ancestor in ancestors:
+            ancestor.replies_shown += 1
+        ancestors.append(node)
         next_depth = following.depth if following else 0
         node.has_children = next_depth > node.depth
         if not node.has_children:

@@ -90,6 +90,23 @@ def test_replies_nest_under_their_parent(client, article):
     assert found[str(other.pk)] == ("", "")
 
 
+def test_a_comment_with_replies_folds_away_with_them_without_javascript(client, article):
+    top = post(article, "top", name="Ada")
+    reply = post(article, "reply", parent=top)
+    post(article, "deeper", parent=reply)
+    leaf = post(article, "a top-level comment nobody answered")
+    html = client.get(article.get_absolute_url(), {"sort": "oldest"}).content.decode()
+    top_item = html[html.index(f'id="comment-{top.pk}"') : html.index(f'id="comment-{leaf.pk}"')]
+    fold = re.search(r'<details class="comment-fold" open><summary[^>]*>(.*?)</summary>', top_item)
+    assert fold, "the comment with replies opens a <details> that is open by default"
+    assert "Hide this comment and its 2 replies" in fold.group(1)
+    assert "Ada · 2 replies hidden" in fold.group(1)
+    assert top_item.index("<summary") < top_item.index(f'id="comment-{reply.pk}"')
+    assert top_item.count("</details>") == 2  # the top comment's and its reply's
+    leaf_item = html[html.index(f'id="comment-{leaf.pk}"') :]
+    assert "<details" not in leaf_item.split("</li>")[0]
+
+
 def test_comment_shows_author_time_permalink_and_reply_link(client, article):
     comment = post(article, "hello", name="Zoë Ångström")
     html = client.get(article.get_absolute_url()).content.decode()

@@ -71,9 +71,10 @@
       const link = event.target.closest("a.reply-link");
       if (!link || event.ctrlKey || event.metaKey || event.shiftKey) return;
       const item = link.closest("[data-comment-id]");
-      if (!item) return;
+      const card = link.closest(".comment-card");
+      if (!item || !card) return;
       event.preventDefault();
-      let form = item.querySelector(":scope > article > form.inline-reply");
+      let form = card.querySelector(":scope > form.inline-reply");
       if (form) {
         form.remove();
         link.setAttribute("aria-expanded", "false");
@@ -94,7 +95,7 @@
       form.querySelector("input[name=parent]").value = item.dataset.commentId;
       const submit = form.querySelector("button[type=submit]");
       submit.textContent = link.dataset.replyLabel || submit.textContent;
-      item.querySelector(":scope > article").append(form);
+      card.append(form);
       link.setAttribute("aria-expanded", "true");
       form.querySelector("textarea[name=body]").focus();
     });
