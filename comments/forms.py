@@ -76,6 +76,10 @@ class CommentForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.max_length = settings.NEWSBOARD_COMMENT_MAX_LENGTH
+        # For our script's character counter; deliberately not maxlength (see above).
+        self.fields["body"].widget.attrs["data-max-length"] = self.max_length
+        self.fields["body"].widget.attrs["data-counter"] = _("%(length)s of %(limit)s characters")
         if user is not None and user.is_authenticated:
             del self.fields["name"]
             del self.fields["email"]

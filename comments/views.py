@@ -27,6 +27,9 @@ GUEST_SESSION_KEY = "comments_guest"
 # The comments a guest's session posted, so the guest sees them while they await moderation.
 GUEST_COMMENTS_SESSION_KEY = "comments_posted"
 GUEST_COMMENTS_REMEMBERED = 200
+# Tags the message after a comment is posted or edited: our script then drops the draft
+# it kept of the text (see static/js/newsboard.js).
+POSTED = "comment-posted"
 
 
 def viewer_for(request):
@@ -83,7 +86,7 @@ def post_comment(request, slug):
                 if data["notify_replies"]:
                     notifications.follow(None, email=comment.guest_email)
             if comment.is_approved:
-                messages.success(request, _("Your comment was posted."))
+                messages.success(request, _("Your comment was posted."), extra_tags=POSTED)
             else:
                 messages.info(
                     request,
@@ -91,6 +94,7 @@ def post_comment(request, slug):
                         "Thank you. Your comment is awaiting moderation: only you can see "
                         "it until a moderator approves it."
                     ),
+                    extra_tags=POSTED,
                 )
             return HttpResponseSeeOther(comment.get_absolute_url())
     parent = _replied_comment(article, form)
@@ -195,9 +199,13 @@ def edit(request, pk):
                 form.add_error(None, error)
             else:
                 if comment.is_approved:
-                    messages.success(request, _("Your comment was updated."))
+                    messages.success(request, _("Your comment was updated."), extra_tags=POSTED)
                 else:
-                    messages.info(request, _("Your comment was updated and awaits moderation."))
+                    messages.info(
+                        request,
+                        _("Your comment was updated and awaits moderation."),
+                        extra_tags=POSTED,
+                    )
                 return HttpResponseSeeOther(comment.get_absolute_url())
     return render(
         request,
@@ -355,7 +363,11 @@ def vote(request, pk):
 
 
 def report(request, pk):
-    """Report a comment to the moderators: a form page, so it works without JavaScript."""
+    """Report a comment to the moderators: a form page, so it works without JavaScript.
+
+    Our script sends the same form in the background (Accept: application/json)
+    and gets the message, or the first error, as JSON.
+    """
     comment = get_object_or_404(
         Comment.objects.select_related("article", "user").filter(
             article__in=Article.objects.published(), status=Comment.Status.APPROVED
@@ -363,6 +375,7 @@ def report(request, pk):
         pk=pk,
     )
     form = ReportForm(request.POST or None)
+    wants_json = "application/json" in request.headers.get("Accept", "")
     if request.method == "POST" and form.is_valid():
         if not request.session.session_key:
             request.session.save()  # a guest's reports are told apart by their session
@@ -375,10 +388,16 @@ def report(request, pk):
             ip_address=client_ip(request),
         )
         if reported:
-            messages.success(request, _("Thank you. The moderators will look at this comment."))
+            message = _("Thank you. The moderators will look at this comment.")
         else:
-            messages.info(request, _("You have already reported this comment. Thank you."))
+            message = _("You have already reported this comment. Thank you.")
+        if wants_json:
+            return JsonResponse({"message": message})
+        messages.add_message(request, messages.SUCCESS if reported else messages.INFO, message)
         return HttpResponseSeeOther(comment.get_absolute_url())
+    if request.method == "POST" and wants_json:
+        errors = [error for field_errors in form.errors.values() for error in field_errors]
+        return JsonResponse({"error": " ".join(errors)}, status=400)
     return render(
         request,
         "comments/report_form.html",

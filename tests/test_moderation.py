@@ -383,6 +383,24 @@ def test_reader_reports_a_comment_without_javascript(client, article):
     assert Report.objects.get().reason == "abuse"
 
 
+def test_our_script_reports_in_the_background_and_gets_the_thanks_as_json(client, article):
+    comment = post(article)
+    response = client.post(
+        report_url(comment), {"reason": "spam"}, headers={"Accept": "application/json"}
+    )
+    assert response.status_code == 200
+    assert response.json() == {"message": "Thank you. The moderators will look at this comment."}
+    assert Report.objects.get().reason == "spam"
+
+
+def test_a_background_report_without_a_reason_gets_the_error_as_json(client, article):
+    comment = post(article)
+    response = client.post(report_url(comment), {}, headers={"Accept": "application/json"})
+    assert response.status_code == 400
+    assert response.json()["error"]
+    assert not Report.objects.exists()
+
+
 def test_other_reason_needs_a_note(client, article):
     comment = post(article)
     response = client.post(report_url(comment), {"reason": "other"})
