@@ -374,7 +374,7 @@ def report(request, pk):
         ),
         pk=pk,
     )
-    form = ReportForm(request.POST or None)
+    form = ReportForm(request.POST if request.method == "POST" else None)
     wants_json = "application/json" in request.headers.get("Accept", "")
     if request.method == "POST" and form.is_valid():
         if not request.session.session_key:
