@@ -78,6 +78,15 @@ def test_article_page_for_a_reader_without_session_runs_six_queries_then_one(cli
     assert count_queries(client, article.get_absolute_url()) == 1
 
 
+def test_article_page_without_any_cache_backend_asks_for_the_sections_once(client, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    article = ArticleFactory()
+    grow_discussion(article, 100)
+    # the six queries above, plus the navigation's sections: once, though three
+    # templates of the page are rendered with the request
+    assert count_queries(client, article.get_absolute_url()) == 7
+
+
 def test_article_page_for_signed_in_reader_stays_within_eight_queries(client):
     article = ArticleFactory()
     grow_discussion(article, 1000)
