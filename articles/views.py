@@ -1,3 +1,5 @@
+import functools
+import hashlib
 import html
 import json
 import re
@@ -7,10 +9,15 @@ from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import condition
+from django.views.decorators.vary import vary_on_headers
 from django.views.generic import DetailView, ListView
 
 from comments.threads import SORTS
@@ -26,6 +33,8 @@ STRUCTURED_DATA_CACHE_SECONDS = 24 * 60 * 60
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 # How a byline separates its reporters: "A, B and C", "A & B".
 _BYLINE_SEPARATORS = re.compile(r"\s*(?:,|&|\band\b)\s*")
+# What shapes a page besides the database and the request (see _release()).
+_RELEASE_DIRECTORIES = ["articles", "comments", "newsboard", "templates", "static", "locale"]
 
 
 class ArticleListView(ListView):
@@ -57,12 +66,23 @@ class SectionView(ArticleListView):
         return super().get_context_data(section=self.section, **kwargs)
 
 
+@method_decorator(vary_on_headers("Cookie", "Accept-Language"), name="get")
+@method_decorator(cache_control(private=True, no_cache=True), name="get")
 class ArticleDetailView(DetailView):
     """An article and, through the comments app's template tag, its discussion.
 
     The page describes itself for search engines and link previews: its
     canonical address, Open Graph and Twitter card tags, and schema.org
     NewsArticle structured data with the comments that open its discussion.
+
+    Readers without a session get an ETag and a Last-Modified with it, and a
+    browser that asks again with them gets 304 Not Modified while the page is
+    the same: that costs the one query for the article and renders nothing.
+    Readers with a session get neither (see shares_the_public_page()). Every
+    answer says it depends on cookies and language, and that browsers must ask
+    again before they show a copy they kept (no-cache): a copy is never shown
+    stale, and never to anyone else (private: its forms carry the reader's CSRF
+    token).
     """
 
     def get_queryset(self):
@@ -70,6 +90,51 @@ class ArticleDetailView(DetailView):
         if self.request.user.is_staff:
             return queryset
         return queryset.published()
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if not shares_the_public_page(request):
+            return self.render_article(request)
+        return respond_conditionally(
+            request,
+            self.render_article,
+            etag=self.public_page_etag(),
+            last_modified=self.public_page_last_modified(),
+        )
+
+    def render_article(self, request):
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+    def public_page_etag(self):
+        """The version of the page a reader without a session gets.
+
+        changed_at moves on every visible change of the article or its
+        discussion; whether comments are open also changes by itself with time.
+        The page is in the reader's language (in every ETag), shows the sort and
+        page of the discussion the query string asks for, and its forms carry
+        tokens made from the reader's CSRF cookie: a copy made with another
+        cookie would have forms that fail.
+        """
+        article, query = self.object, self.request.GET
+        return weak_etag(
+            "article",
+            article.pk,
+            article.changed_at,
+            article.accepts_comments,
+            query.get("sort"),
+            query.get("page"),
+            self.request.COOKIES.get(settings.CSRF_COOKIE_NAME),
+        )
+
+    def public_page_last_modified(self):
+        """When the page last changed: the article's changed_at, its publication, or the
+        moment its discussion closed by itself, whichever came last."""
+        article = self.object
+        moments = [article.changed_at, article.published_at]
+        closes_at = article.comments_close_at
+        if closes_at is not None and closes_at <= timezone.now():
+            moments.append(closes_at)
+        return max(moments)
 
     def get_context_data(self, **kwargs):
         article = self.object
@@ -162,6 +227,63 @@ class SearchView(ListView):
         for result in context["results"]:
             result.snippet_html = search.snippet_html(result, self.query)
         return context
+
+
+def shares_the_public_page(request):
+    """Whether the reader gets the page everyone without a session gets, so that its
+    validators may stand for it.
+
+    Stricter than comments.views.viewer_for(request).sees_only_public: besides a
+    member's or a guest's own comments, a session fills a guest's name and email
+    into the comment form and carries messages for the next page. So a reader
+    with any session cookie gets no validators, and telling costs no query.
+    """
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES and not request.user.is_authenticated
+
+
+def respond_conditionally(request, render, *, etag, last_modified=None):
+    """render(request)'s response, or 304 Not Modified without calling render when the
+    reader's copy is current (Django's condition decorator: If-None-Match first, else
+    If-Modified-Since).
+
+    Not while debugging: there a template edited since the copy was made shows at once.
+    """
+    if settings.DEBUG:
+        return render(request)
+    validated = condition(
+        etag_func=lambda request: etag,
+        last_modified_func=lambda request: last_modified,
+    )
+    return validated(render)(request)
+
+
+def weak_etag(*parts):
+    """A weak ETag for a response made of parts, in this release and the reader's language.
+
+    Weak, because two copies of one version need not be equal byte for byte:
+    CSRF tokens are masked anew on every render.
+    """
+    version = repr((_release(), get_language(), *parts)).encode()
+    return f'W/"{hashlib.blake2b(version, digest_size=16).hexdigest()}"'
+
+
+@functools.cache
+def _release():
+    """A fingerprint of what shapes pages besides the database and the request: the
+    project's code, templates, static files and translations, and the NEWSBOARD_
+    settings. A copy kept from before a release or a change of settings is stale even
+    where no article changed (its static files may even be gone). Read once per
+    process, from the files' contents, so that every process of a release agrees.
+    """
+    digest = hashlib.blake2b(digest_size=16)
+    for directory in _RELEASE_DIRECTORIES:
+        for path in sorted((settings.BASE_DIR / directory).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(settings.BASE_DIR)).encode())
+                digest.update(path.read_bytes())
+    names = sorted(name for name in dir(settings) if name.startswith("NEWSBOARD_"))
+    digest.update(repr([(name, getattr(settings, name)) for name in names]).encode())
+    return digest.hexdigest()
 
 
 def _first_comments(article):
