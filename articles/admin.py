@@ -1,12 +1,14 @@
 from urllib.parse import urlencode
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .forms import CheckedImageField
 from .models import Article, Section
 
 
@@ -34,6 +36,7 @@ class ArticleAdmin(admin.ModelAdmin):
     list_select_related = ("section",)
     readonly_fields = ("comment_count", "created_at", "updated_at")
     autocomplete_fields = ("author_accounts",)
+    formfield_overrides = {models.ImageField: {"form_class": CheckedImageField}}
     fieldsets = (
         (
             None,

@@ -3,6 +3,7 @@ from io import BytesIO
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import FileExtensionValidator
 from django.db import models
@@ -12,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
 from newsboard.markup import render_article
+
+from .validators import open_image_header, validate_image_content, validate_image_file_size
 
 THUMBNAIL_SIZE = (480, 270)
 
@@ -108,7 +111,11 @@ class Article(models.Model):
         blank=True,
         width_field="lead_image_width",
         height_field="lead_image_height",
-        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"])],
+        validators=[
+            FileExtensionValidator(["jpg", "jpeg", "png", "webp"]),
+            validate_image_file_size,
+            validate_image_content,
+        ],
     )
     lead_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     lead_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
@@ -172,14 +179,41 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         self.body_html = render_article(self.body)
-        if self.lead_image and self._lead_image_changed():
-            self.lead_image_thumbnail = self._make_thumbnail()
-        elif not self.lead_image:
+        if not self.lead_image:
             self.lead_image_thumbnail = None
+        elif self._needs_thumbnail():
+            self.lead_image_thumbnail = self._make_thumbnail()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def clean_fields(self, exclude=None):
+        """The fields' checks, then the new lead image's thumbnail: an image that
+        passed the checks but cannot be decoded (truncated, damaged) is refused
+        here, as an error on the form, not when the article is saved."""
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        lead_image_checked = "lead_image" not in (exclude or ()) and "lead_image" not in errors
+        if lead_image_checked and self.lead_image and self._needs_thumbnail():
+            try:
+                self.lead_image_thumbnail = self._make_thumbnail()
+            except ValidationError as error:
+                errors.setdefault("lead_image", []).extend(error.error_list)
+            except Exception:  # Pillow raises many kinds on a damaged file.
+                unreadable = ValidationError(
+                    _(
+                        "This image cannot be read: the file is damaged or incomplete. "
+                        "Upload it again or choose another."
+                    ),
+                    code="image_unreadable",
+                )
+                errors.setdefault("lead_image", []).append(unreadable)
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def changed_at(self):
@@ -213,16 +247,24 @@ class Article(models.Model):
     def shows_comments(self):
         return self.comments_mode != self.CommentsMode.DISABLED
 
-    def _lead_image_changed(self):
+    def _needs_thumbnail(self):
+        """True until a thumbnail is made from the current lead image: by
+        clean_fields when a form checked a new image, else by save."""
         if not self.lead_image_thumbnail:
             return True
-        return not self.lead_image._committed
+        return not self.lead_image._committed and self.lead_image_thumbnail._committed
 
     def _make_thumbnail(self):
-        """A 16:9 JPEG thumbnail for article lists, cropped from the centre."""
+        """A 16:9 JPEG thumbnail for article lists, cropped from the centre.
+
+        The image's format and pixel count are checked from its header first
+        (ValidationError), so nothing too big is ever decoded.
+        """
         self.lead_image.open()
-        self.lead_image.seek(0)
-        with Image.open(self.lead_image) as image:
+        with open_image_header(self.lead_image) as image:
+            # A JPEG is decoded straight at the smallest scale still at least
+            # THUMBNAIL_SIZE, which the centre crop below then keeps.
+            image.draft("RGB", THUMBNAIL_SIZE)
             image = image.convert("RGB")
             target_ratio = THUMBNAIL_SIZE[0] / THUMBNAIL_SIZE[1]
             width, height = image.size

@@ -301,6 +301,11 @@ SECURE_CSP = {
 # Uploaded article images are served by Django itself unless the operator
 # puts a web server in front of MEDIA_ROOT and turns this off.
 SERVE_MEDIA = env_bool("NEWSBOARD_SERVE_MEDIA", True)
+# Uploaded article images larger than this, or of more pixels (a decompression
+# bomb is a small file of gigapixels), are refused. Pillow itself refuses images
+# above twice its own limit of 89 megapixels, whatever this says.
+NEWSBOARD_MAX_IMAGE_BYTES = env_int("NEWSBOARD_MAX_IMAGE_BYTES", 10 * 1024 * 1024)
+NEWSBOARD_MAX_IMAGE_PIXELS = env_int("NEWSBOARD_MAX_IMAGE_PIXELS", 50_000_000)
 
 # Discussion display.
 # The site's address, for links in e-mails.
