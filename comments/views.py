@@ -150,8 +150,10 @@ class CommentDetailView(DetailView):
     def get_context_data(self, **kwargs):
         comment = self.object
         viewer = viewer_for(self.request)
-        subtree = list(
-            Comment.objects.in_threads([comment.thread_id]).filter(tree_path__contains=comment.pk)
+        subtree = (
+            Comment.objects.in_threads([comment.thread_id])
+            .filter(tree_path__contains=comment.pk)
+            .for_display()
         )
         nodes = display_nodes(
             attach_viewer_state(subtree, viewer), viewer, base_depth=subtree[0].tree_depth

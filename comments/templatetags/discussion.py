@@ -67,7 +67,11 @@ def _threads_html(request, article, viewer, sort, page_number):
     )
     page = Paginator(roots, settings.NEWSBOARD_THREADS_PER_PAGE).get_page(page_number)
     thread_ids = list(page.object_list)
-    rows = list(Comment.objects.in_threads(thread_ids, SORTS[sort].replies)) if thread_ids else []
+    rows = (
+        Comment.objects.in_threads(thread_ids, SORTS[sort].replies).for_display()
+        if thread_ids
+        else []
+    )
     attach_viewer_state(rows, viewer)
     return render_to_string(
         "comments/includes/threads.html",
