@@ -127,6 +127,7 @@ class TreeRenderer:
         )
         self.t = self._labels()
         self.comment_by = gettext("Comment by %(name)s")
+        self.in_reply_to = gettext("in reply to %(name)s")
         self.dates = LocalizedDateTimes()
 
     @staticmethod
@@ -169,6 +170,7 @@ class TreeRenderer:
         }
 
     def render(self, nodes):
+        self.names = {}  # pk -> author's name, for the "in reply to" of replies further down
         parts = ['<ol class="comment-tree">']
         for node in nodes:
             parts.append(self.comment(node))
@@ -197,6 +199,7 @@ class TreeRenderer:
             parts.append(None)  # the fold control, once the author's name is known
         if node.placeholder:
             author_name = gettext("[removed]")
+            self.names[pk] = author_name
             parts.append(f'<article class="comment-card" aria-label="{t["removed_comment"]}">')
             gone = t["deleted_by_author"] if c.status == Comment.Status.DELETED else t["removed"]
             parts.append(
@@ -205,6 +208,7 @@ class TreeRenderer:
             )
         else:
             author_name = str(c.author_name)  # "[deleted user]" is a lazy translation
+            self.names[pk] = author_name
             name = escape(author_name)
             label = escape(self.comment_by % {"name": author_name})
             parts.append(f'<article class="comment-card" aria-label="{label}">')
@@ -291,6 +295,12 @@ class TreeRenderer:
             f'<time datetime="{created.isoformat()}">'
             f"{escape(self.dates.format(created))}</time></a>"
         ]
+        replied_to = self.names.get(c.parent_id)
+        if replied_to is not None:
+            parts.append(
+                f' <a class="in-reply-to" href="#comment-{c.parent_id}">'
+                f"{escape(self.in_reply_to % {'name': replied_to})}</a>"
+            )
         if c.edited_at:
             edited = escape(self.dates.format(c.edited_at))
             parts.append(f' <span class="comment-edited" title="{edited}">{t["edited"]}</span>')

@@ -107,6 +107,19 @@ def test_a_comment_with_replies_folds_away_with_them_without_javascript(client, 
     assert "<details" not in leaf_item.split("</li>")[0]
 
 
+def test_a_reply_says_whom_it_answers_with_a_link_to_that_comment(client, article):
+    top = post(article, "top", name="Ada Lovelace")
+    reply = post(article, "reply", parent=top, name="Charles")
+    html = client.get(article.get_absolute_url()).content.decode()
+    reply_item = html[html.index(f'id="comment-{reply.pk}"') :]
+    assert (
+        f'<a class="in-reply-to" href="#comment-{top.pk}">in reply to Ada Lovelace</a>'
+        in reply_item.split("</header>")[0]
+    )
+    top_item = html[html.index(f'id="comment-{top.pk}"') :]
+    assert "in-reply-to" not in top_item.split("</header>")[0]
+
+
 def test_comment_shows_author_time_permalink_and_reply_link(client, article):
     comment = post(article, "hello", name="Zoë Ångström")
     html = client.get(article.get_absolute_url()).content.decode()
