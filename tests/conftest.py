@@ -59,6 +59,43 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(params=[True, False], ids=["javascript-on", "javascript-off"])
+def page(request, browser):
+    """A phone-sized tab, with JavaScript on and then off. The test fails on a script error,
+    a CSP violation, a failed request or a sub-resource answering 4xx or 5xx."""
+    context = browser.new_context(
+        java_script_enabled=request.param, viewport={"width": 390, "height": 844}
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    problems = []
+    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    page.on(
+        "console",
+        lambda message: "Content Security Policy" in message.text and problems.append(message.text),
+    )
+    page.on("requestfailed", lambda request: problems.append(f"failed: {request.url}"))
+    page.on(
+        "response",
+        lambda response: (
+            response.request.resource_type != "document"
+            and response.status >= 400
+            and problems.append(f"{response.status}: {response.url}")
+        ),
+    )
+    yield page
+    context.close()
+    assert problems == [], problems
+
+
+def enclosing_comment_id(page, comment_id):
+    """The id of the comment whose element holds this comment's, or "" at the top level."""
+    return page.eval_on_selector(
+        f"#comment-{comment_id}",
+        "el => el.parentElement.closest('[data-comment-id]')?.dataset.commentId ?? ''",
+    )
+
+
 # Tests of two app processes sharing PostgreSQL and Redis run Debian's redis-server. As
 # with Chromium, a missing one skips them with the reason outside CI and fails them in CI.
 REDIS_SERVER = Path(os.environ.get("NEWSBOARD_REDIS_SERVER", "/usr/bin/redis-server"))

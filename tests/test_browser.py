@@ -1,45 +1,11 @@
 """In a real Chromium (Debian's, driven by Playwright): a reader replies through the form."""
 
-import pytest
-
 from comments.models import Comment
 
-from .conftest import IN_A_BROWSER
+from .conftest import IN_A_BROWSER, enclosing_comment_id
 from .factories import ArticleFactory, UserFactory, post
 
 pytestmark = IN_A_BROWSER
-
-
-@pytest.fixture(params=[True, False], ids=["javascript-on", "javascript-off"])
-def page(request, browser):
-    context = browser.new_context(
-        java_script_enabled=request.param, viewport={"width": 390, "height": 844}
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    problems = []
-    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
-    page.on(
-        "console",
-        lambda message: "Content Security Policy" in message.text and problems.append(message.text),
-    )
-    page.on("requestfailed", lambda request: problems.append(f"failed: {request.url}"))
-    page.on(
-        "response",
-        lambda response: response.request.resource_type != "document"
-        and response.status >= 400
-        and problems.append(f"{response.status}: {response.url}"),
-    )
-    yield page
-    context.close()
-    assert problems == [], problems
-
-
-def enclosing_comment_id(page, comment_id):
-    return page.eval_on_selector(
-        f"#comment-{comment_id}",
-        "el => el.parentElement.closest('[data-comment-id]')?.dataset.commentId ?? ''",
-    )
 
 
 def test_reader_replies_through_the_form_and_sees_the_reply_nested(page, live_server):

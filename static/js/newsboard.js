@@ -68,6 +68,26 @@
     note.textContent = text;
   }
 
+  // A form copied into the page (a reply form, a report form) needs ids of its own:
+  // every id gets the suffix, and so do the labels and descriptions pointing at them.
+  function suffixIds(form, suffix) {
+    const renamed = new Set();
+    form.querySelectorAll("[id]").forEach(function (element) {
+      renamed.add(element.id);
+      element.id += suffix;
+    });
+    form.querySelectorAll("label[for]").forEach(function (label) {
+      if (renamed.has(label.htmlFor)) label.htmlFor += suffix;
+    });
+    form.querySelectorAll("[aria-describedby]").forEach(function (element) {
+      const ids = element.getAttribute("aria-describedby").split(/\s+/);
+      element.setAttribute(
+        "aria-describedby",
+        ids.map(function (id) { return renamed.has(id) ? id + suffix : id; }).join(" ")
+      );
+    });
+  }
+
   // Inline reply ---------------------------------------------------------------
   const mainForm = discussion && discussion.querySelector("form.comment-form");
   if (mainForm) {
@@ -86,22 +106,20 @@
       }
       form = mainForm.cloneNode(true);
       form.classList.add("inline-reply");
-      form.querySelectorAll("[id]").forEach(function (element) {
-        element.id = element.id + "-reply-" + item.dataset.commentId;
-      });
-      form.querySelectorAll("label[for]").forEach(function (label) {
-        label.htmlFor = label.htmlFor + "-reply-" + item.dataset.commentId;
-      });
+      suffixIds(form, "-reply-" + item.dataset.commentId);
       form.querySelectorAll(".alert").forEach(function (alert) {
         alert.remove();
       });
-      form.querySelector("textarea[name=body]").value = "";
+      const body = form.querySelector("textarea[name=body]");
+      body.value = "";
       form.querySelector("input[name=parent]").value = item.dataset.commentId;
       const submit = form.querySelector("button[type=submit]");
       submit.textContent = link.dataset.replyLabel || submit.textContent;
       card.append(form);
+      restoreDraft(form); // a reply typed before a reload or a failed post
+      updateCounter(body); // this form's count, not the copied form's
       link.setAttribute("aria-expanded", "true");
-      form.querySelector("textarea[name=body]").focus();
+      body.focus();
     });
   }
 
@@ -254,13 +272,7 @@
       window.location.href = link.href; // the report page works on its own
       return;
     }
-    const suffix = "-report-" + card.closest("[data-comment-id]").dataset.commentId;
-    form.querySelectorAll("[id]").forEach(function (element) {
-      element.id += suffix;
-    });
-    form.querySelectorAll("label[for]").forEach(function (label) {
-      label.htmlFor += suffix;
-    });
+    suffixIds(form, "-report-" + card.closest("[data-comment-id]").dataset.commentId);
     form.classList.add("inline-report");
     const cancel = form.querySelector("a.btn-link");
     if (cancel) {
