@@ -7,6 +7,10 @@ import re
 from django.conf import settings
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -33,6 +37,10 @@ STRUCTURED_DATA_CACHE_SECONDS = 24 * 60 * 60
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 # How a byline separates its reporters: "A, B and C", "A & B".
 _BYLINE_SEPARATORS = re.compile(r"\s*(?:,|&|\band\b)\s*")
+# A cached public page keeps this where each reader's CSRF token goes.
+_CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+_CSRF_PLACEHOLDER = "\x00csrf\x00"
+PUBLIC_PAGE_CACHE_SECONDS = 24 * 60 * 60
 # What shapes a page besides the database and the request (see _release()).
 _RELEASE_DIRECTORIES = ["articles", "comments", "newsboard", "templates", "static", "locale"]
 
@@ -97,13 +105,38 @@ class ArticleDetailView(DetailView):
             return self.render_article(request)
         return respond_conditionally(
             request,
-            self.render_article,
+            self.render_public_page,
             etag=self.public_page_etag(),
             last_modified=self.public_page_last_modified(),
         )
 
     def render_article(self, request):
         return self.render_to_response(self.get_context_data(object=self.object))
+
+    def render_public_page(self, request):
+        """The page every reader without a session gets, from the cache while it is current.
+
+        Kept under the same version as its ETag (minus the reader's cookie), so
+        every change a reader can see makes a new copy. The only part of it that
+        is the reader's own, the CSRF token in its forms, is kept as a
+        placeholder and filled in for each reader. A query string other than
+        the discussion's sort and page is rendered afresh and not kept.
+        """
+        if settings.DEBUG or not {"sort", "page"}.issuperset(request.GET):
+            return self.render_article(request)
+        article = self.object
+        key = "article-page:" + weak_etag(
+            article.pk, article.changed_at, article.accepts_comments, request.get_full_path()
+        )
+        page = cache.get(key)
+        if page is None:
+            response = self.render_article(request)
+            response.render()
+            if response.status_code == 200:
+                page = _CSRF_INPUT.sub(rf"\g<1>{_CSRF_PLACEHOLDER}\g<2>", response.content.decode())
+                cache.set(key, page, PUBLIC_PAGE_CACHE_SECONDS)
+            return response
+        return HttpResponse(page.replace(_CSRF_PLACEHOLDER, get_token(request)))
 
     def public_page_etag(self):
         """The version of the page a reader without a session gets.
@@ -267,23 +300,39 @@ def weak_etag(*parts):
     return f'W/"{hashlib.blake2b(version, digest_size=16).hexdigest()}"'
 
 
-@functools.cache
 def _release():
     """A fingerprint of what shapes pages besides the database and the request: the
     project's code, templates, static files and translations, and the NEWSBOARD_
     settings. A copy kept from before a release or a change of settings is stale even
-    where no article changed (its static files may even be gone). Read once per
-    process, from the files' contents, so that every process of a release agrees.
+    where no article changed (its static files may even be gone).
     """
+    return _files_fingerprint() + _settings_fingerprint()
+
+
+@functools.cache
+def _files_fingerprint():
+    """Read once per process, from the files' contents, so every process of a release agrees."""
     digest = hashlib.blake2b(digest_size=16)
     for directory in _RELEASE_DIRECTORIES:
         for path in sorted((settings.BASE_DIR / directory).rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
                 digest.update(str(path.relative_to(settings.BASE_DIR)).encode())
                 digest.update(path.read_bytes())
-    names = sorted(name for name in dir(settings) if name.startswith("NEWSBOARD_"))
-    digest.update(repr([(name, getattr(settings, name)) for name in names]).encode())
     return digest.hexdigest()
+
+
+@functools.cache
+def _settings_fingerprint():
+    names = sorted(name for name in dir(settings) if name.startswith("NEWSBOARD_"))
+    values = repr([(name, getattr(settings, name)) for name in names]).encode()
+    return hashlib.blake2b(values, digest_size=16).hexdigest()
+
+
+@receiver(setting_changed)
+def _forget_settings_fingerprint(*, setting, **kwargs):
+    """Settings change while a process runs only under tests (override_settings)."""
+    if setting.startswith("NEWSBOARD_"):
+        _settings_fingerprint.cache_clear()
 
 
 def _first_comments(article):

@@ -1,8 +1,11 @@
 """Speed: the number of SQL queries a page runs does not grow with its comments."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from comments import workflows
 from comments.models import Comment
@@ -161,3 +164,41 @@ def test_every_visible_change_refreshes_the_cached_discussion(client, change):
         assert "watch me" not in html
     else:
         assert expected in html
+
+
+def test_a_reader_without_a_session_gets_the_whole_page_from_the_cache(client):
+    article = ArticleFactory()
+    grow_discussion(article, 200)
+    client.get(article.get_absolute_url())  # renders the page and keeps it
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(article.get_absolute_url())
+    assert len(queries) == 1  # the article: is the kept page still current?
+    assert response.templates == []
+    assert response.text.count(" data-comment-id=") > 100
+
+
+def test_each_reader_of_a_cached_page_gets_a_form_signed_for_their_own_cookie(article):
+    from django.test import Client
+
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.get(article.get_absolute_url())  # fills the cache with the first reader's page
+    page = second.get(article.get_absolute_url())
+    assert page.templates == []
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    posted = second.post(
+        reverse("comments:post", kwargs={"slug": article.slug}),
+        {
+            "csrfmiddlewaretoken": token,
+            "body": "Signed with my own cookie",
+            "name": "Second Reader",
+            "email": "second@example.org",
+        },
+    )
+    assert posted.status_code == 303
+    assert Comment.objects.filter(body="Signed with my own cookie").exists()
+
+
+def test_a_page_with_another_query_string_is_rendered_afresh_and_not_kept(client, article):
+    url = f"{article.get_absolute_url()}?utm_source=newsletter"
+    client.get(url)
+    assert client.get(url).templates != []
