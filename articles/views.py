@@ -38,8 +38,18 @@ _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"
 # How a byline separates its reporters: "A, B and C", "A & B".
 _BYLINE_SEPARATORS = re.compile(r"\s*(?:,|&|\band\b)\s*")
 # A cached public page keeps this where each reader's CSRF token goes.
-_CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
-_CSRF_PLACEHOLDER = "\x00csrf\x00"
+_CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+_CSRF_PLACEHOLDER = b"\x00csrf\x00"
+# All that tells whether a kept copy of the public page is current (public_page_etag()).
+_PAGE_VERSION_FIELDS = [
+    "slug",
+    "status",
+    "published_at",
+    "updated_at",
+    "discussion_changed_at",
+    "comments_mode",
+    "close_comments_after_days",
+]
 PUBLIC_PAGE_CACHE_SECONDS = 24 * 60 * 60
 # What shapes a page besides the database and the request (see _release()).
 _RELEASE_DIRECTORIES = ["articles", "comments", "newsboard", "templates", "static", "locale"]
@@ -100,9 +110,11 @@ class ArticleDetailView(DetailView):
         return queryset.published()
 
     def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
         if not shares_the_public_page(request):
+            self.object = self.get_object()
             return self.render_article(request)
+        # Just the article's version: the page itself may well be kept already.
+        self.object = self.get_object(Article.objects.published().only(*_PAGE_VERSION_FIELDS))
         return respond_conditionally(
             request,
             self.render_public_page,
@@ -111,6 +123,8 @@ class ArticleDetailView(DetailView):
         )
 
     def render_article(self, request):
+        if self.object.get_deferred_fields():
+            self.object = self.get_object()
         return self.render_to_response(self.get_context_data(object=self.object))
 
     def render_public_page(self, request):
@@ -133,10 +147,10 @@ class ArticleDetailView(DetailView):
             response = self.render_article(request)
             response.render()
             if response.status_code == 200:
-                page = _CSRF_INPUT.sub(rf"\g<1>{_CSRF_PLACEHOLDER}\g<2>", response.content.decode())
+                page = _CSRF_INPUT.sub(rb"\g<1>" + _CSRF_PLACEHOLDER + rb"\g<2>", response.content)
                 cache.set(key, page, PUBLIC_PAGE_CACHE_SECONDS)
             return response
-        return HttpResponse(page.replace(_CSRF_PLACEHOLDER, get_token(request)))
+        return HttpResponse(page.replace(_CSRF_PLACEHOLDER, get_token(request).encode()))
 
     def public_page_etag(self):
         """The version of the page a reader without a session gets.
