@@ -142,12 +142,15 @@ class Report:
             cached = self.load("load-nb-page-cached.json")
             if cached:
                 ratio = rps_ratio(cached, theirs)
+                of_floor = rps_ratio(cached, floor) if floor else None
                 self.row(
                     "gunicorn: article page N=1,000, cached (the site's own cache)",
                     "PostgreSQL",
                     load(cached, floor),
                     "–",
                     f"{ratio:.1f}× the req/s" if ratio else "n/a",
+                    "≥ 25% of the floor's req/s",
+                    of_floor >= 0.25 if of_floor is not None else None,
                 )
             mine, peer = rss(ours), rss(theirs)
             self.row(
