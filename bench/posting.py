@@ -3,7 +3,9 @@
     python bench/posting.py --port 58011 --run-dir DIR [--clients 16] [--seconds 20]
 
 Starts gunicorn (2 sync workers, DEBUG off, settings from the environment, as
-bench/run.sh sets them), then `clients` threads each GET the article page
+bench/run.sh sets them, behind a reverse proxy on 127.0.0.1 as documented:
+DJANGO_TRUSTED_PROXIES), then `clients` threads, each with an address of its
+own in X-Forwarded-For, each GET the article page
 /articles/bench-posting/ for the CSRF cookie and token and, until `seconds`
 have passed, POST the comment form again and again (the session cookie the
 first post sets is kept, as a browser would): every post from a new guest
@@ -85,6 +87,9 @@ def start_gunicorn(port, run_dir):
     gunicorn = Path(sys.executable).parent / "gunicorn"
     log = open(run_dir / "gunicorn-posting.log", "w")  # noqa: SIM115 (closed in stop)
     options = "--workers 2 --worker-class sync --timeout 60 --no-control-socket --log-level warning"
+    # Behind the documented reverse proxy on 127.0.0.1: the clients' own addresses
+    # (X-Forwarded-For) count for the per-address rate limit, as in production.
+    env = {**os.environ, "DJANGO_TRUSTED_PROXIES": "127.0.0.1"}
     process = subprocess.Popen(
         [
             str(gunicorn),
@@ -99,6 +104,7 @@ def start_gunicorn(port, run_dir):
         ],
         stdout=log,
         stderr=subprocess.STDOUT,
+        env=env,
     )
     process.log = log
     deadline = time.time() + 30
@@ -128,9 +134,11 @@ def stop(process):
     process.log.close()
 
 
-def request(port, method, path, body=None, cookies=None):
+def request(port, method, path, body=None, cookies=None, client_address=None):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     headers = {}
+    if client_address:  # as the reverse proxy in front of gunicorn would say
+        headers["X-Forwarded-For"] = client_address
     if cookies:
         headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in cookies.items())
     if body is not None:
@@ -158,7 +166,8 @@ def run_clients(port, clients, seconds):
 
     def client(number):
         cookies = {}
-        status, headers, page = request(port, "GET", f"/articles/{SLUG}/")
+        address = f"198.51.100.{number + 1}"  # each client a reader of its own
+        status, headers, page = request(port, "GET", f"/articles/{SLUG}/", client_address=address)
         keep_cookies(cookies, headers)
         token = TOKEN.search(page.decode())
         ready.wait()
@@ -180,7 +189,12 @@ def run_clients(port, clients, seconds):
             began = time.perf_counter()
             try:
                 status, headers, _body = request(
-                    port, "POST", f"/articles/{SLUG}/comments/", urlencode(form), cookies
+                    port,
+                    "POST",
+                    f"/articles/{SLUG}/comments/",
+                    urlencode(form),
+                    cookies,
+                    client_address=address,
                 )
             except OSError:
                 status, headers = -1, None

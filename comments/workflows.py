@@ -716,7 +716,8 @@ def _parent_for_reply(article, parent_id, viewer):
 
 
 def _recent_duplicate(article, parent, body, user, guest_email, *, since):
-    author = Q(user=user) if user else Q(user=None, guest_email__iexact=guest_email)
+    # guest_email is stored lowercased: an exact match can use its index
+    author = Q(user=user) if user else Q(user=None, guest_email=guest_email)
     return (
         Comment.objects.filter(
             author, article=article, parent=parent, body=body, created_at__gte=since
