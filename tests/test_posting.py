@@ -1,6 +1,7 @@
 """Commenters: posting comments and replies, and every way a post can be turned down."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from comments import workflows
@@ -210,6 +211,14 @@ def test_returning_guest_finds_name_and_email_filled_in(client, article):
     html = client.get(article.get_absolute_url()).content.decode()
     assert 'value="Siobhán Ní Bhriain"' in html
     assert 'value="siobhan@example.org"' in html
+
+
+def test_returning_guest_finds_their_name_even_after_blank_forms_were_shown(client, article):
+    Client().get(article.get_absolute_url())  # a new reader's blank form, kept once made
+    client.post(post_url(article), guest_data())
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert 'value="Siobhán Ní Bhriain"' in html
+    assert 'value="Siobhán Ní Bhriain"' not in Client().get(article.get_absolute_url()).text
 
 
 def test_reply_page_quotes_parent_and_sets_parent_field(client, article):

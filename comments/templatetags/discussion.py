@@ -1,3 +1,4 @@
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django import template
 from django.conf import settings
 from django.core.cache import cache
@@ -108,3 +109,24 @@ def comment_tree(context, nodes):
             request=context["request"],
         )
     )
+
+
+_blank_forms = {}
+
+
+@register.filter
+def crispy_blank_once(form):
+    """The form's fields through crispy, rendered once per process while blank.
+
+    An unbound form without initial values renders the same markup every
+    time (the CSRF token is outside it), and on a busy article page crispy's
+    templates cost as much as a hundred comments; so that markup is kept, per
+    language and set of fields. Any other form is rendered as usual.
+    """
+    if form.is_bound or form.initial or settings.DEBUG:
+        return as_crispy_form(form)
+    key = (get_language(), type(form), tuple(form.fields))
+    html = _blank_forms.get(key)
+    if html is None:
+        html = _blank_forms[key] = as_crispy_form(form)
+    return html
