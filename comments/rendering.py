@@ -64,12 +64,25 @@ class LocalizedDateTimes:
             if piece
         ]
         self.known = {}
+        specifiers = {piece for piece, is_specifier in self.pieces if is_specifier}
+        # Formats that show nothing finer than the minute are the same all minute long.
+        self.whole_minutes = specifiers <= self.BY_DAY | self.BY_MINUTE
+        self.formatted = {}
 
     def localtime(self, value):
         return value.astimezone(self.zone)
 
     def format(self, value):
-        value = value.astimezone(self.zone)
+        """value, already in local time (localtime()), as the |date filter would write it."""
+        if not self.whole_minutes:
+            return self._format(value)
+        minute = value.replace(second=0, microsecond=0)
+        text = self.formatted.get(minute)
+        if text is None:
+            text = self.formatted[minute] = self._format(minute)
+        return text
+
+    def _format(self, value):
         parts = []
         for piece, is_specifier in self.pieces:
             if not is_specifier:
@@ -128,6 +141,7 @@ class TreeRenderer:
         self.t = self._labels()
         self.comment_by = gettext("Comment by %(name)s")
         self.in_reply_to = gettext("in reply to %(name)s")
+        self.fold_texts = {}  # replies hidden -> the fold control's texts
         self.dates = LocalizedDateTimes()
 
     @staticmethod
@@ -248,22 +262,26 @@ class TreeRenderer:
     def fold(self, node, name):
         """The control that folds a comment and its replies away, and shows what it hides."""
         count = node.replies_shown
-        hide = ngettext(
-            "Hide this comment and its %(count)s reply",
-            "Hide this comment and its %(count)s replies",
-            count,
-        ) % {"count": count}
-        hidden = ngettext(
-            "%(name)s · %(count)s reply hidden",
-            "%(name)s · %(count)s replies hidden",
-            count,
-        ) % {"name": name, "count": count}
+        texts = self.fold_texts.get(count)
+        if texts is None:
+            hide = ngettext(
+                "Hide this comment and its %(count)s reply",
+                "Hide this comment and its %(count)s replies",
+                count,
+            ) % {"count": count}
+            hidden = ngettext(
+                "%(name)s · %(count)s reply hidden",
+                "%(name)s · %(count)s replies hidden",
+                count,
+            )
+            texts = self.fold_texts[count] = (escape(hide), hidden)
+        hide, hidden = texts
         return (
             '<details class="comment-fold" open><summary class="comment-fold-toggle">'
             '<span class="fold-when-open" aria-hidden="true">−</span>'
-            f'<span class="fold-when-open visually-hidden">{escape(hide)}</span>'
+            f'<span class="fold-when-open visually-hidden">{hide}</span>'
             '<span class="fold-when-closed"><span aria-hidden="true">+</span>'
-            f" {escape(hidden)}</span></summary>"
+            f" {escape(hidden % {'name': name, 'count': count})}</span></summary>"
         )
 
     def header(self, c, author_name, name):
@@ -302,7 +320,7 @@ class TreeRenderer:
                 f"{escape(self.in_reply_to % {'name': replied_to})}</a>"
             )
         if c.edited_at:
-            edited = escape(self.dates.format(c.edited_at))
+            edited = escape(self.dates.format(self.dates.localtime(c.edited_at)))
             parts.append(f' <span class="comment-edited" title="{edited}">{t["edited"]}</span>')
         if c.featured_at:
             parts.append(f' <span class="featured-badge">{t["staff_pick"]}</span>')

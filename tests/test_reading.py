@@ -7,6 +7,8 @@ from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from comments import workflows
 from comments.models import Comment
@@ -118,6 +120,24 @@ def test_a_reply_says_whom_it_answers_with_a_link_to_that_comment(client, articl
     )
     top_item = html[html.index(f'id="comment-{top.pk}"') :]
     assert "in-reply-to" not in top_item.split("</header>")[0]
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Kolkata", "America/St_Johns"])
+def test_comment_times_read_as_djangos_date_filter_writes_them(client, article, settings, zone):
+    settings.TIME_ZONE = zone
+    base = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
+    moments = [base, base + timedelta(hours=12), base + timedelta(hours=15, minutes=7, seconds=59)]
+    for moment in moments:
+        comment = post(article, f"posted at {moment}")
+        Comment.objects.filter(pk=comment.pk).update(created_at=moment)
+    html = client.get(article.get_absolute_url()).content.decode()
+    with timezone.override(zone):
+        for moment in moments:
+            local = timezone.localtime(moment)
+            assert (
+                f'<time datetime="{local.isoformat()}">{date_format(local, "DATETIME_FORMAT")}'
+                in html
+            )
 
 
 def test_comment_shows_author_time_permalink_and_reply_link(client, article):
