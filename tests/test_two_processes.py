@@ -256,9 +256,9 @@ def test_a_page_one_process_cached_is_served_by_the_other_from_redis(
     article = ArticleFactory()
     post(article, "Already there.")
     assert "Already there." in Reader(process_a).get(article.get_absolute_url()).text
-    [key] = cached_discussions(empty_redis, article)
-    # What Redis holds for the discussion is what the other process shows.
-    empty_redis.set(key, RedisSerializer().dumps("<p>Straight from Redis.</p>"), keepttl=True)
+    [key] = empty_redis.keys("*article-page:*")
+    # What Redis holds for the page is what the other process shows.
+    empty_redis.set(key, RedisSerializer().dumps(b"<p>Straight from Redis.</p>"), keepttl=True)
     page = Reader(process_b).get(article.get_absolute_url())
     assert page.status == 200
     assert "Straight from Redis." in page.text
