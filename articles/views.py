@@ -113,8 +113,11 @@ class ArticleDetailView(DetailView):
         if not shares_the_public_page(request):
             self.object = self.get_object()
             return self.render_article(request)
-        # Just the article's version: the page itself may well be kept already.
-        self.object = self.get_object(Article.objects.published().only(*_PAGE_VERSION_FIELDS))
+        self.kept_page = self.kept_public_page(request)
+        if self.kept_page is None:
+            self.object = self.get_object()
+        else:  # just the article's version: is the kept page still current?
+            self.object = self.get_object(Article.objects.published().only(*_PAGE_VERSION_FIELDS))
         return respond_conditionally(
             request,
             self.render_public_page,
@@ -127,30 +130,41 @@ class ArticleDetailView(DetailView):
             self.object = self.get_object()
         return self.render_to_response(self.get_context_data(object=self.object))
 
+    def public_page_key(self, request):
+        """Where the page every reader without a session gets is kept, or None when it is
+        not: while debugging, or for a query string other than the discussion's sort and
+        page (which would make a copy per link a newsletter or a search engine adds)."""
+        if settings.DEBUG or not {"sort", "page"}.issuperset(request.GET):
+            return None
+        return "article-page:" + weak_etag(self.kwargs["slug"], request.get_full_path())
+
+    def kept_public_page(self, request):
+        """(version, page) as kept for this address, or None."""
+        key = self.public_page_key(request)
+        return cache.get(key) if key else None
+
     def render_public_page(self, request):
         """The page every reader without a session gets, from the cache while it is current.
 
-        Kept under the same version as its ETag (minus the reader's cookie), so
-        every change a reader can see makes a new copy. The only part of it that
-        is the reader's own, the CSRF token in its forms, is kept as a
-        placeholder and filled in for each reader. A query string other than
-        the discussion's sort and page is rendered afresh and not kept.
+        Kept with the article's version (public_page_etag() minus the reader's
+        cookie): every change a reader can see makes it stale, and the next
+        reader renders it anew. The only part of it that is the reader's own,
+        the CSRF token in its forms, is kept as a placeholder and filled in for
+        each reader. Without a kept page the article is read whole at once, so
+        a page that cannot be kept (no cache backend) costs no extra query.
         """
-        if settings.DEBUG or not {"sort", "page"}.issuperset(request.GET):
-            return self.render_article(request)
         article = self.object
-        key = "article-page:" + weak_etag(
-            article.pk, article.changed_at, article.accepts_comments, request.get_full_path()
-        )
-        page = cache.get(key)
-        if page is None:
-            response = self.render_article(request)
+        version = (article.pk, article.changed_at, article.accepts_comments)
+        if self.kept_page is not None and self.kept_page[0] == version:
+            page = self.kept_page[1].replace(_CSRF_PLACEHOLDER, get_token(request).encode())
+            return HttpResponse(page)
+        response = self.render_article(request)
+        key = self.public_page_key(request)
+        if key and response.status_code == 200:
             response.render()
-            if response.status_code == 200:
-                page = _CSRF_INPUT.sub(rb"\g<1>" + _CSRF_PLACEHOLDER + rb"\g<2>", response.content)
-                cache.set(key, page, PUBLIC_PAGE_CACHE_SECONDS)
-            return response
-        return HttpResponse(page.replace(_CSRF_PLACEHOLDER, get_token(request).encode()))
+            page = _CSRF_INPUT.sub(rb"\g<1>" + _CSRF_PLACEHOLDER + rb"\g<2>", response.content)
+            cache.set(key, (version, page), PUBLIC_PAGE_CACHE_SECONDS)
+        return response
 
     def public_page_etag(self):
         """The version of the page a reader without a session gets.
