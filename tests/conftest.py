@@ -2,7 +2,9 @@ import os
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.test import Client
 
 from .factories import ArticleFactory
 
@@ -93,6 +95,16 @@ def enclosing_comment_id(page, comment_id):
     return page.eval_on_selector(
         f"#comment-{comment_id}",
         "el => el.parentElement.closest('[data-comment-id]')?.dataset.commentId ?? ''",
+    )
+
+
+def sign_in(page, live_server, user):
+    """Give the tab a signed-in session, as the sign-in form would."""
+    client = Client()
+    client.force_login(user)
+    session = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies(
+        [{"name": session.key, "value": session.value, "url": live_server.url}]
     )
 
 

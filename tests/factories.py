@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import factory
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Section
@@ -72,3 +73,18 @@ def post(
         guest_email="" if user else email,
     )
     return comment
+
+
+def post_url(article):
+    """Where the article's comment form posts."""
+    return reverse("comments:post", kwargs={"slug": article.slug})
+
+
+def guest_data(**overrides):
+    """A guest's comment form, filled in."""
+    return {
+        "body": "I was at the meeting too.",
+        "name": "Siobhán Ní Bhriain",
+        "email": "siobhan@example.org",
+        **overrides,
+    }

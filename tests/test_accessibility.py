@@ -6,10 +6,8 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -18,7 +16,7 @@ from articles.models import Article
 from comments.models import Comment
 from comments.workflows import set_featured, set_status
 
-from .conftest import IN_A_BROWSER
+from .conftest import IN_A_BROWSER, sign_in
 from .factories import ArticleFactory, UserFactory, post
 
 pytestmark = IN_A_BROWSER
@@ -65,15 +63,6 @@ def themed_page(request, browser):
     yield page
     page.context.close()
     assert page.problems == [], page.problems
-
-
-def sign_in(page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    session = client.cookies[django_settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
-        [{"name": session.key, "value": session.value, "url": live_server.url}]
-    )
 
 
 # What the pages show --------------------------------------------------------------

@@ -12,7 +12,7 @@ from comments.models import Block, Comment, Report
 from newsboard import settings as newsboard_settings
 from newsboard.http import client_ip
 
-from .factories import UserFactory, post
+from .factories import UserFactory, guest_data, post, post_url
 
 pytestmark = pytest.mark.django_db
 
@@ -23,19 +23,6 @@ PASSWORD = "correct horse battery staple"
 @pytest.fixture
 def behind_proxy(settings):
     settings.NEWSBOARD_TRUSTED_PROXIES = ["10.0.0.0/24"]
-
-
-def post_url(article):
-    return reverse("comments:post", kwargs={"slug": article.slug})
-
-
-def guest_data(**overrides):
-    return {
-        "body": "I was at the meeting too.",
-        "name": "Siobhán Ní Bhriain",
-        "email": "siobhan@example.org",
-        **overrides,
-    }
 
 
 def through_proxy(forwarded_for, remote_addr=PROXY):

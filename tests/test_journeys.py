@@ -10,17 +10,15 @@ import re
 from importlib import import_module
 
 import pytest
-from django.conf import settings as django_settings
 from django.contrib.auth.models import Group, Permission
 from django.core import mail
-from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from comments import workflows
 from comments.models import Comment, Report, Vote
 
-from .conftest import IN_A_BROWSER, enclosing_comment_id
+from .conftest import IN_A_BROWSER, enclosing_comment_id, sign_in
 from .factories import ArticleFactory, UserFactory, post
 
 pytestmark = IN_A_BROWSER
@@ -39,16 +37,6 @@ def javascript(request, page):
 
 def article_url(live_server, article):
     return f"{live_server.url}{article.get_absolute_url()}"
-
-
-def sign_in(page, live_server, user):
-    """Give the tab a signed-in session, as the sign-in form would."""
-    client = Client()
-    client.force_login(user)
-    session = client.cookies[django_settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
-        [{"name": session.key, "value": session.value, "url": live_server.url}]
-    )
 
 
 def moderator():

@@ -13,13 +13,9 @@ from articles.models import Article
 from comments import workflows
 from comments.models import Block, Comment, ModeratedPhrase, ModerationAction, Report
 
-from .factories import ArticleFactory, UserFactory, post
+from .factories import ArticleFactory, UserFactory, post, post_url
 
 pytestmark = pytest.mark.django_db
-
-
-def post_url(article):
-    return reverse("comments:post", kwargs={"slug": article.slug})
 
 
 def guest_data(**overrides):

@@ -2,27 +2,13 @@
 
 import pytest
 from django.test import Client
-from django.urls import reverse
 
 from comments import workflows
 from comments.models import Comment
 
-from .factories import ArticleFactory, UserFactory, post
+from .factories import ArticleFactory, UserFactory, guest_data, post, post_url
 
 pytestmark = pytest.mark.django_db
-
-
-def post_url(article):
-    return reverse("comments:post", kwargs={"slug": article.slug})
-
-
-def guest_data(**overrides):
-    return {
-        "body": "I was at the meeting too.",
-        "name": "Siobhán Ní Bhriain",
-        "email": "siobhan@example.org",
-        **overrides,
-    }
 
 
 def test_guest_posts_a_comment_and_is_redirected_to_its_permalink(client, article):
