@@ -221,6 +221,13 @@ class Article(models.Model):
         return max(filter(None, [self.updated_at, self.discussion_changed_at]))
 
     @property
+    def public_version(self):
+        """What readers see of the article's page stays the same while this does:
+        changed_at, which every visible change moves on, and whether comments are
+        open, which also changes by itself with time. Cached copies are kept under it."""
+        return (self.changed_at, self.accepts_comments)
+
+    @property
     def is_published(self):
         return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
 

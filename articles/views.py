@@ -154,7 +154,7 @@ class ArticleDetailView(DetailView):
         a page that cannot be kept (no cache backend) costs no extra query.
         """
         article = self.object
-        version = (article.pk, article.changed_at, article.accepts_comments)
+        version = (article.pk, *article.public_version)
         if self.kept_page is not None and self.kept_page[0] == version:
             page = self.kept_page[1].replace(_CSRF_PLACEHOLDER, get_token(request).encode())
             return HttpResponse(page)
@@ -180,8 +180,7 @@ class ArticleDetailView(DetailView):
         return weak_etag(
             "article",
             article.pk,
-            article.changed_at,
-            article.accepts_comments,
+            *article.public_version,
             query.get("sort"),
             query.get("page"),
             self.request.COOKIES.get(settings.CSRF_COOKIE_NAME),

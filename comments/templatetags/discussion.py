@@ -34,8 +34,8 @@ def discussion(context, article):
     sort = sort_from(request.GET.get("sort"))
     page_number = request.GET.get("page", "1")
     if viewer.sees_only_public and page_number.isdigit() and len(page_number) < 6:
-        # Whether replies are open shows in every thread, and closes by itself with time.
-        version = f"{article.changed_at.timestamp()}:{article.accepts_comments:d}"
+        changed_at, accepts_comments = article.public_version
+        version = f"{changed_at.timestamp()}:{accepts_comments:d}"
         key = f"discussion:{article.pk}:{version}:{sort}:{page_number}:{get_language()}"
         threads_html = cache.get(key)
         if threads_html is None:
