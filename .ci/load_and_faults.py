@@ -113,12 +113,19 @@ def log(message=""):
 
 
 def free_port(start):
-    """The first port from start up that nothing answers on (as .ci/postgres.sh does)."""
+    """The first port from start up that we could bind on 127.0.0.1 ourselves.
+
+    Start below the kernel's ephemeral range (32768 and up on Linux): a port in it can be
+    held by some client's socket, which no connect probe sees, and the restart below
+    needs the same port free again later.
+    """
     for port in itertools.count(start):
         with socket.socket() as probe:
-            probe.settimeout(0.5)
-            if probe.connect_ex(("127.0.0.1", port)) != 0:
-                return port
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
 
 
 def read_log(path):
@@ -854,7 +861,7 @@ def main():
         workdir = tempfile.mkdtemp(prefix="newsboard-load.")
         cleanup.callback(shutil.rmtree, workdir, ignore_errors=True)
         try:
-            pg = Postgres(free_port(55900))
+            pg = Postgres(free_port(25900))
             cleanup.callback(pg.remove)
             pg.init()
             pg.start()

@@ -12,7 +12,9 @@
 #
 # Or run it for a server in the foreground until Ctrl-C:  bash .ci/postgres.sh
 #
-# Knobs: PG_PORT (default: the first free port from 55433 up), PG_DB (newsboard).
+# Knobs: PG_PORT (default: the first free port from 25433 up), PG_DB (newsboard).
+# The default lies below the kernel's ephemeral range (32768 and up here), so no client's
+# socket can be holding it; when the port turns out to be taken anyway, the next is tried.
 # Needs the PostgreSQL server binaries in /usr/lib/postgresql/*/bin (Debian's
 # postgresql package). As root, the server runs as the user postgres, because initdb
 # and postgres refuse to run as root.
@@ -20,6 +22,37 @@
 # Runs a command as the user postgres when we are root, else as ourselves.
 _pg_as_owner() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# The first port from $1 up where nothing answers a TCP connect.
+_pg_free_port() {
+  local port=$1
+  while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+  echo "$port"
+}
+
+# One try: a new cluster in a new PG_DIR, started on PG_PORT; returns non-zero if the
+# server does not come up within a minute (its log is in $PG_DIR/postgres.log).
+_pg_start_on_port() {
+  local started=$SECONDS
+  PG_DIR=$(mktemp -d -t newsboard-pg.XXXXXX)
+  if [ "$(id -u)" = 0 ]; then chown postgres: "$PG_DIR"; fi
+
+  if ! _pg_as_owner "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres -A trust -E UTF8 \
+      --locale=C.UTF-8 --no-sync >"$PG_DIR/postgres.log" 2>&1; then
+    return 1
+  fi
+  _pg_as_owner "$PG_BIN/postgres" -D "$PG_DIR/data" -p "$PG_PORT" \
+    -c listen_addresses=127.0.0.1 -c unix_socket_directories="$PG_DIR" "$@" \
+    </dev/null >>"$PG_DIR/postgres.log" 2>&1 &
+  PG_PID=$!
+
+  until "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"; do
+    if ! kill -0 "$PG_PID" 2>/dev/null || ((SECONDS - started > 60)); then
+      return 1
+    fi
+    sleep 0.1
+  done
 }
 
 # Sets PG_BIN, PG_DIR, PG_PORT, PG_PID and PG_URL; returns non-zero (after printing
@@ -31,32 +64,19 @@ pg_start() {
     echo "pg_start: no PostgreSQL server found in /usr/lib/postgresql (apt-get install postgresql)" >&2
     return 1
   fi
-  if [ -z "${PG_PORT:-}" ]; then
-    # Free means nothing answers a TCP connect there.
-    PG_PORT=55433
-    while (exec 3<>"/dev/tcp/127.0.0.1/$PG_PORT") 2>/dev/null; do PG_PORT=$((PG_PORT + 1)); done
-  fi
-  # Data, logs and the unix socket all live in one dir that pg_stop removes.
-  PG_DIR=$(mktemp -d -t newsboard-pg.XXXXXX)
-  if [ "$(id -u)" = 0 ]; then chown postgres: "$PG_DIR"; fi
-
-  if ! _pg_as_owner "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres -A trust -E UTF8 \
-      --locale=C.UTF-8 --no-sync >"$PG_DIR/initdb.log" 2>&1; then
-    cat "$PG_DIR/initdb.log" >&2
-    return 1
-  fi
-  _pg_as_owner "$PG_BIN/postgres" -D "$PG_DIR/data" -p "$PG_PORT" \
-    -c listen_addresses=127.0.0.1 -c unix_socket_directories="$PG_DIR" "$@" \
-    </dev/null >"$PG_DIR/postgres.log" 2>&1 &
-  PG_PID=$!
-
-  until "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"; do
-    if ! kill -0 "$PG_PID" 2>/dev/null || ((SECONDS - started > 60)); then
+  local chosen_port=${PG_PORT:-} attempt
+  PG_PORT=${PG_PORT:-25433}
+  for attempt in 1 2 3 4 5 6 7 8; do
+    [ -n "$chosen_port" ] || PG_PORT=$(_pg_free_port "$PG_PORT")
+    _pg_start_on_port "$@" && break
+    if [ -n "$chosen_port" ] || [ "$attempt" = 8 ] \
+        || ! grep -q "Address already in use" "$PG_DIR/postgres.log"; then
       echo "pg_start: PostgreSQL did not start; its log:" >&2
       cat "$PG_DIR/postgres.log" >&2
       return 1
     fi
-    sleep 0.1
+    pg_stop
+    PG_PORT=$((PG_PORT + 1))
   done
   "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres "${PG_DB:-newsboard}" || return 1
   PG_URL="postgres://postgres@127.0.0.1:$PG_PORT/${PG_DB:-newsboard}"

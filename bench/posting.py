@@ -1,6 +1,6 @@
 """Posting throughput: concurrent guests posting comments to Newsboard under gunicorn.
 
-    python bench/posting.py --port 58011 --run-dir DIR [--clients 16] [--seconds 20]
+    python bench/posting.py --port 28011 --run-dir DIR [--clients 16] [--seconds 20]
 
 Starts gunicorn (2 sync workers, DEBUG off, settings from the environment, as
 bench/run.sh sets them, behind a reverse proxy on 127.0.0.1 as documented:

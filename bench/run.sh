@@ -21,8 +21,8 @@
 #    table, two databases timed in turns (ABBAABBA), page and SQL time;
 # 6. the table (bench/report.py). Everything it started is stopped, its temp dir removed.
 #
-# Knobs: BENCH_PG_PORT (55700), BENCH_PORT (58011, gunicorn), BENCH_SIZES ("100 1000 5000"),
-# BENCH_RUNS (15 timed GETs per page), BENCH_SCALE_TOTAL (1000000), BENCH_LOAD_SECONDS (10),
+# Knobs: BENCH_PG_PORT (the first free from 25433), BENCH_PORT (28011, gunicorn),
+# BENCH_SIZES ("100 1000 5000"), BENCH_RUNS (15 timed GETs per page), BENCH_SCALE_TOTAL (1000000), BENCH_LOAD_SECONDS (10),
 # BENCH_POST_SECONDS (20), PEER_VENV, NEWSBOARD_PEER_DIR. wrk comes from Debian (apt-get
 # install wrk, done here when missing); without it the peer's driver falls back to its
 # slower Python client.
@@ -33,7 +33,7 @@ PY=$ROOT/.venv/bin/python
 PEER=$(cd "${NEWSBOARD_PEER_DIR:-$ROOT/../shared/peers/xtd}" && pwd)
 PEER_VENV=${PEER_VENV:-/tmp/peer-xtd-venv}
 PEER_PY=$PEER_VENV/bin/python
-PORT=${BENCH_PORT:-58011}
+PORT=${BENCH_PORT:-28011}
 SIZES=${BENCH_SIZES:-100 1000 5000}
 RUNS=${BENCH_RUNS:-15}
 WARMUP=1
@@ -104,16 +104,10 @@ export DJANGO_SECURE_HSTS_SECONDS=0
 export PEER_SQLITE_PATH=$RUN/xtd.sqlite3 PEER_PG_NAME=peerxtd
 
 log "PostgreSQL"
-# Not in a pipe or subshell: pg_start sets PG_PID, PG_DIR, PG_URL. The port may be held by a
-# client's socket in TIME-WAIT (it is in the ephemeral range), so a failed start tries the next.
-PG_PORT=${BENCH_PG_PORT:-55700}
-for attempt in 1 2 3 4 5; do
-  PG_PORT=$(free_port "$PG_PORT")
-  pg_start >"$RUN/pg_start.log" 2>&1 && break
-  pg_stop
-  [ "$attempt" = 5 ] && { cat "$RUN/pg_start.log" >&2; exit 1; }
-  PG_PORT=$((PG_PORT + 1))
-done
+# Not in a pipe or subshell: pg_start sets PG_PID, PG_DIR, PG_URL (and picks a free port
+# unless BENCH_PG_PORT names one).
+PG_PORT=${BENCH_PG_PORT:-}
+pg_start >"$RUN/pg_start.log" 2>&1 || { cat "$RUN/pg_start.log" >&2; exit 1; }
 sed 's/^/    /' "$RUN/pg_start.log"
 export PEER_PG_PORT=$PG_PORT
 NB_PG_URL=$PG_URL
