@@ -210,3 +210,12 @@ def test_a_page_with_another_query_string_is_rendered_afresh_and_not_kept(client
     url = f"{article.get_absolute_url()}?utm_source=newsletter"
     client.get(url)
     assert client.get(url).templates != []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL setting")
+def test_postgresql_connections_never_compile_queries_just_in_time():
+    """The planner overestimates a large thread's recursive read, so JIT would spend far
+    longer compiling it than running it."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
