@@ -10,7 +10,7 @@ from django.urls import reverse
 from comments import workflows
 from comments.models import Comment
 
-from .factories import ArticleFactory, UserFactory, post
+from .factories import ArticleFactory, UserFactory, guest_data, post, post_url
 
 pytestmark = pytest.mark.django_db
 
@@ -219,3 +219,35 @@ def test_postgresql_connections_never_compile_queries_just_in_time():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone() == ("off",)
+
+
+def posting_queries(client, article, data):
+    """The statements one post sends, from the request to the response."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(post_url(article), data)
+    assert response.status_code == 303
+    # PostgreSQL takes an advisory lock per author and article (see
+    # workflows._one_post_at_a_time); SQLite takes its write lock with the transaction.
+    return len(queries) - (connection.vendor == "postgresql")
+
+
+def test_a_returning_guest_posts_in_nineteen_queries(client, article):
+    client.post(post_url(article), guest_data(body="My first comment."))
+    # the article, the session, blocks, rate limits, two for the phrase lists' version;
+    # savepoint, duplicate, same text elsewhere, the author's record, insert, thread id,
+    # the comment again for notifications, followers, the article's counts, release;
+    # savepoint, the session, release
+    assert posting_queries(client, article, guest_data(body="And a second one.")) == 19
+
+
+def test_a_member_posts_in_twenty_queries(client, article):
+    client.force_login(UserFactory())
+    # the guest's nineteen and the account
+    assert posting_queries(client, article, {"body": "Members have opinions too."}) == 20
+
+
+def test_a_reply_costs_one_query_more_than_a_comment(client, article):
+    parent = post(article, "Start here.", user=UserFactory(notify_replies=False))
+    client.post(post_url(article), guest_data(body="My first comment."))
+    reply = guest_data(body="A reply.", parent=str(parent.pk))
+    assert posting_queries(client, article, reply) == 19 + 1
