@@ -14,7 +14,7 @@ from functools import lru_cache, partial
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -276,13 +276,20 @@ def _phrase_matchers(_lists_version):
 def phrase_matchers():
     """The phrase lists, compiled once per server process and again when they change.
 
-    Whether they changed is asked of the database (two index-only queries),
-    so every process sees an edit in the admin at once, with no shared cache.
+    Whether they changed is asked of the database, so every process sees an
+    edit in the admin at once, with no shared cache: how many phrases there are
+    (a deletion) and when the latest changed (an addition or an edit), in one
+    statement. Each is a scalar subquery of its own, because SQLite answers MAX
+    from the index only when it is alone in its SELECT.
     """
-    # Two queries, because SQLite answers MAX from the index only when it is alone.
-    phrases = ModeratedPhrase.objects.all()
-    version = (phrases.count(), phrases.aggregate(changed=Max("updated_at"))["changed"])
-    return _phrase_matchers(version)
+    quote = connection.ops.quote_name
+    table = quote(ModeratedPhrase._meta.db_table)
+    changed = quote(ModeratedPhrase._meta.get_field("updated_at").column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM {table}), (SELECT MAX({changed}) FROM {table})"
+        )
+        return _phrase_matchers(cursor.fetchone())
 
 
 def set_status(comments, status, *, by=None, reason="", removal_reason="", removal_note=""):
