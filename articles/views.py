@@ -24,6 +24,7 @@ from django.views.decorators.http import condition
 from django.views.decorators.vary import vary_on_headers
 from django.views.generic import DetailView, ListView
 
+from comments.templatetags.discussion import fill_threads_slot
 from comments.threads import SORTS
 
 from . import search
@@ -38,7 +39,7 @@ _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"
 # How a byline separates its reporters: "A, B and C", "A & B".
 _BYLINE_SEPARATORS = re.compile(r"\s*(?:,|&|\band\b)\s*")
 # A cached public page keeps this where each reader's CSRF token goes.
-_CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+_CSRF_VALUE = b'name="csrfmiddlewaretoken" value="'
 _CSRF_PLACEHOLDER = b"\x00csrf\x00"
 # All that tells whether a kept copy of the public page is current (public_page_etag()).
 _PAGE_VERSION_FIELDS = [
@@ -128,7 +129,9 @@ class ArticleDetailView(DetailView):
     def render_article(self, request):
         if self.object.get_deferred_fields():
             self.object = self.get_object()
-        return self.render_to_response(self.get_context_data(object=self.object))
+        response = self.render_to_response(self.get_context_data(object=self.object))
+        response.add_post_render_callback(functools.partial(fill_threads_slot, request))
+        return response
 
     def public_page_key(self, request):
         """Where the page every reader without a session gets is kept, or None when it is
@@ -162,7 +165,7 @@ class ArticleDetailView(DetailView):
         key = self.public_page_key(request)
         if key and response.status_code == 200:
             response.render()
-            page = _CSRF_INPUT.sub(rb"\g<1>" + _CSRF_PLACEHOLDER + rb"\g<2>", response.content)
+            page = _with_csrf_placeholders(response.content)
             cache.set(key, (version, page), PUBLIC_PAGE_CACHE_SECONDS)
         return response
 
@@ -287,6 +290,21 @@ class SearchView(ListView):
         for result in context["results"]:
             result.snippet_html = search.snippet_html(result, self.query)
         return context
+
+
+def _with_csrf_placeholders(page):
+    """The page with the placeholder for the CSRF token in each of its forms.
+
+    Plain searching and one copy: a discussion shown whole may run to megabytes.
+    """
+    view = memoryview(page)
+    pieces, start = [], 0
+    while (found := page.find(_CSRF_VALUE, start)) != -1:
+        value_starts = found + len(_CSRF_VALUE)
+        pieces += [view[start:value_starts], _CSRF_PLACEHOLDER]
+        start = page.index(b'"', value_starts)
+    pieces.append(view[start:])
+    return b"".join(pieces)
 
 
 def shares_the_public_page(request):

@@ -153,7 +153,7 @@ class CommentDetailView(DetailView):
         subtree = (
             Comment.objects.in_threads([comment.thread_id])
             .filter(tree_path__contains=comment.pk)
-            .for_display()
+            .for_display(with_path=True)
         )
         nodes = display_nodes(
             attach_viewer_state(subtree, viewer), viewer, base_depth=subtree[0].tree_depth

@@ -1,3 +1,5 @@
+import secrets
+
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django import template
 from django.conf import settings
@@ -16,6 +18,9 @@ register = template.Library()
 
 FEATURED_SHOWN = 5
 CACHE_SECONDS = 24 * 60 * 60
+# Where the threads go in the rendered page (fill_threads_slot). Random per process, so
+# no text on the page can be mistaken for it.
+THREADS_SLOT = f"<!--threads {secrets.token_hex(8)}-->"
 
 
 @register.simple_tag(takes_context=True)
@@ -28,6 +33,10 @@ def discussion(context, article):
     For readers without a session (who see exactly what everyone sees) the
     rendered threads come from the cache, keyed by the article's changed_at,
     which every visible change to the article or its discussion moves on: no query.
+
+    The threads themselves are put in a slot that the view fills once the page
+    is rendered (fill_threads_slot): a discussion shown whole may run to
+    megabytes, which every enclosing template would otherwise copy again.
     """
     request = context["request"]
     viewer = viewer_for(request)
@@ -43,6 +52,7 @@ def discussion(context, article):
             cache.set(key, threads_html, CACHE_SECONDS)
     else:
         threads_html = _threads_html(request, article, viewer, sort, page_number)
+    request.discussion_threads = threads_html
     may_comment = article.accepts_comments and (
         request.user.is_authenticated or settings.NEWSBOARD_ALLOW_GUESTS
     )
@@ -50,7 +60,7 @@ def discussion(context, article):
         "comments/includes/discussion.html",
         {
             "article": article,
-            "threads_html": mark_safe(threads_html),  # rendered by our own template
+            "threads_html": mark_safe(THREADS_SLOT),
             "sort": sort,
             "sorts": [(key, option.label) for key, option in SORTS.items()],
             "form": comment_form_for(request) if may_comment else None,
@@ -58,6 +68,16 @@ def discussion(context, article):
         },
         request=request,
     )
+
+
+def fill_threads_slot(request, response):
+    """Put the threads that the discussion tag rendered for this request in their slot."""
+    threads = getattr(request, "discussion_threads", None)
+    if threads is None:
+        return
+    before, slot, after = response.content.partition(THREADS_SLOT.encode())
+    if slot:
+        response.content = b"".join((before, threads.encode(response.charset), after))
 
 
 def _threads_html(request, article, viewer, sort, page_number):
