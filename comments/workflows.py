@@ -83,9 +83,8 @@ def post_comment(
     with transaction.atomic():
         _one_post_at_a_time(article, user, guest_email)
         parent = _parent_for_reply(article, parent_id, viewer)
-        duplicate = _recent_duplicate(
-            article, parent, body, user, guest_email, since=now - _duplicate_window()
-        )
+        same_text = _same_text_by_author(body, user, guest_email, now=now)
+        duplicate = _recent_duplicate(same_text, article, parent, since=now - _duplicate_window())
         if duplicate is not None:
             return duplicate, False
         comment = Comment(
@@ -100,7 +99,7 @@ def post_comment(
             created_at=now,
         )
         comment.status, comment.held_for = assess(
-            comment, matchers, honeypot_filled=honeypot_filled
+            comment, matchers, same_text=same_text, honeypot_filled=honeypot_filled
         )
         comment.save()
         if parent is None:
@@ -202,15 +201,16 @@ def check_banned_phrases(body, matchers):
         )
 
 
-def assess(comment, matchers, *, honeypot_filled=False):
+def assess(comment, matchers, *, same_text, honeypot_filled=False):
     """The status a new comment starts in, and why it is held: (status, held_for).
 
-    held_for lists every rule that applies, as {"rule": ..., "detail": ...}, so
-    the moderator sees all the reasons at once.
+    same_text is the author's recent comments with the same text
+    (_same_text_by_author()). held_for lists every rule that applies, as
+    {"rule": ..., "detail": ...}, so the moderator sees all the reasons at once.
     """
     if honeypot_filled:
         return Comment.Status.SPAM, [hold("honeypot", _("a field hidden from people was filled"))]
-    repeated_on = _same_text_elsewhere(comment)
+    repeated_on = _same_text_elsewhere(comment, same_text)
     if repeated_on is not None:
         return Comment.Status.SPAM, [
             hold("repeated", _("the same text was posted on “%s”") % repeated_on.headline)
@@ -682,6 +682,10 @@ def _duplicate_window():
     return timedelta(seconds=settings.NEWSBOARD_DUPLICATE_WINDOW_SECONDS)
 
 
+def _repeat_window():
+    return timedelta(seconds=settings.NEWSBOARD_REPEAT_WINDOW_SECONDS)
+
+
 def _one_post_at_a_time(article, user, guest_email):
     """Make concurrent posts by one author to one article wait for each other.
 
@@ -722,34 +726,46 @@ def _parent_for_reply(article, parent_id, viewer):
     return parent
 
 
-def _recent_duplicate(article, parent, body, user, guest_email, *, since):
+def _same_text_by_author(body, user, guest_email, *, now):
+    """The author's comments with this very text, oldest first, over the longer of the
+    duplicate and the repeat windows: one query answers both _recent_duplicate() and
+    _same_text_elsewhere()."""
     # guest_email is stored lowercased: an exact match can use its index
     author = Q(user=user) if user else Q(user=None, guest_email=guest_email)
-    return (
-        Comment.objects.filter(
-            author, article=article, parent=parent, body=body, created_at__gte=since
-        )
-        .order_by("created_at")
-        .first()
+    since = now - max(_duplicate_window(), _repeat_window())
+    return list(
+        Comment.objects.filter(author, body=body, created_at__gte=since).select_related("article")
     )
 
 
-def _same_text_elsewhere(comment):
+def _recent_duplicate(same_text, article, parent, *, since):
+    """The first of same_text sent to the same place since then, or None."""
+    parent_id = parent.pk if parent else None
+    return next(
+        (
+            earlier
+            for earlier in same_text
+            if earlier.article_id == article.pk
+            and earlier.parent_id == parent_id
+            and earlier.created_at >= since
+        ),
+        None,
+    )
+
+
+def _same_text_elsewhere(comment, same_text):
     """An article where this author posted the same text recently, or None."""
-    if comment.user_id:
-        author = Q(user_id=comment.user_id)
-    elif comment.guest_email:
-        author = Q(user=None, guest_email=comment.guest_email)
-    else:
+    if not (comment.user_id or comment.guest_email):
         return None
-    since = comment.created_at - timedelta(seconds=settings.NEWSBOARD_REPEAT_WINDOW_SECONDS)
-    earlier = (
-        Comment.objects.filter(author, body=comment.body, created_at__gte=since)
-        .exclude(article_id=comment.article_id)
-        .select_related("article")
-        .first()
+    since = comment.created_at - _repeat_window()
+    return next(
+        (
+            earlier.article
+            for earlier in same_text
+            if earlier.article_id != comment.article_id and earlier.created_at >= since
+        ),
+        None,
     )
-    return earlier.article if earlier else None
 
 
 def _author_holds(comment):

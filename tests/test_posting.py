@@ -1,7 +1,10 @@
 """Commenters: posting comments and replies, and every way a post can be turned down."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from comments import workflows
 from comments.models import Comment
@@ -178,6 +181,26 @@ def test_same_text_from_another_guest_is_a_new_comment(client, article):
     client.post(post_url(article), guest_data())
     client.post(post_url(article), guest_data(email="someone.else@example.org"))
     assert Comment.objects.count() == 2
+
+
+def test_same_text_as_a_reply_in_the_same_discussion_is_a_new_comment(client, article):
+    client.post(post_url(article), guest_data(body="Agreed."))
+    parent = post(article, "The tram should run later.")
+    client.post(post_url(article), guest_data(body="Agreed.", parent=str(parent.pk)))
+    reply = Comment.objects.get(body="Agreed.", parent=parent)
+    assert reply.is_approved
+    assert Comment.objects.filter(body="Agreed.").count() == 2
+
+
+def test_same_text_to_the_same_place_after_the_duplicate_window_is_a_new_comment(
+    client, article, settings
+):
+    client.post(post_url(article), guest_data(body="Agreed."))
+    earlier = timezone.now() - timedelta(seconds=settings.NEWSBOARD_DUPLICATE_WINDOW_SECONDS + 1)
+    Comment.objects.update(created_at=earlier)
+    client.post(post_url(article), guest_data(body="Agreed."))
+    assert Comment.objects.count() == 2
+    assert Comment.objects.latest("created_at").is_approved
 
 
 def test_counts_follow_posting_and_moderation(client, article):
