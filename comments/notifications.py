@@ -31,11 +31,13 @@ CONFIRM_SALT = "comments.confirm-follow"
 CONFIRM_DAYS = 7
 
 
-def notify_about(comment_ids):
-    """Queue e-mail about these newly visible comments for whoever asked for it."""
-    comments = Comment.objects.filter(
-        pk__in=comment_ids, status=Comment.Status.APPROVED
-    ).select_related("user", "parent__user", "article")
+def notify_about(comments):
+    """Queue e-mail about these newly visible comments for whoever asked for it.
+
+    Each comment needs its account and its parent with the parent's account at
+    hand, as the one who posted it has them (or notify_about_ids() loads them):
+    no query per comment for them.
+    """
     rows = []
     for comment in comments:
         recipients = _followers(comment)
@@ -57,6 +59,16 @@ def notify_about(comment_ids):
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     for address in addresses - already_waiting:
         transaction.on_commit(partial(_schedule_send, address))
+
+
+def notify_about_ids(comment_ids):
+    """notify_about() for comments known by their ids, such as a moderator's approvals:
+    those of them that are approved, loaded in one query."""
+    notify_about(
+        Comment.objects.filter(pk__in=comment_ids, status=Comment.Status.APPROVED).select_related(
+            "user", "parent__user"
+        )
+    )
 
 
 def _reply_recipient(comment):

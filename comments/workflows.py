@@ -106,7 +106,7 @@ def post_comment(
             Comment.objects.filter(pk=comment.pk).update(thread_id=comment.pk)
             comment.thread_id = comment.pk
         if comment.is_approved:
-            notifications.notify_about([comment.pk])
+            notifications.notify_about([comment])
             # Last: updating the counts locks the article's row until the commit.
             _count_new_approved(comment)
         else:
@@ -340,7 +340,7 @@ def set_status(comments, status, *, by=None, reason="", removal_reason="", remov
             parent_ids={parent for _pk, _article, parent, _old in changing if parent},
         )
         if status == Comment.Status.APPROVED:
-            notifications.notify_about(pks)
+            notifications.notify_about_ids(pks)
         if status == Comment.Status.REMOVED and by is not None:
             for pk in pks:
                 transaction.on_commit(partial(tasks.send_removal_notice.enqueue, pk))
@@ -708,9 +708,11 @@ def _one_post_at_a_time(article, user, guest_email):
 def _parent_for_reply(article, parent_id, viewer):
     if not parent_id:
         return None
+    # with what notify_about() needs of it
     parent = (
         Comment.objects.filter(pk=parent_id)
-        .only("pk", "article_id", "thread_id", "status", "user_id")
+        .select_related("user")
+        .only("pk", "article_id", "thread_id", "status", "guest_email", "user")
         .first()
     )
     if parent is None or parent.article_id != article.pk:
