@@ -5,6 +5,7 @@ import json
 import re
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.signals import setting_changed
@@ -210,9 +211,12 @@ class ArticleDetailView(DetailView):
             # A scheduled article may have been edited before it came out.
             "modified_at": max(article.published_at, article.updated_at),
         }
-        return super().get_context_data(
-            structured_data=_script_json(self.get_structured_data(**page)), **page, **kwargs
-        )
+        # Made when the template gets to it, after the discussion (see _opening_comments).
+        structured_data = functools.partial(self.get_structured_data_json, **page)
+        return super().get_context_data(structured_data=structured_data, **page, **kwargs)
+
+    def get_structured_data_json(self, **page):
+        return _script_json(self.get_structured_data(**page))
 
     def get_structured_data(self, *, canonical_url, image_url, description, modified_at):
         """schema.org NewsArticle.
@@ -254,7 +258,7 @@ class ArticleDetailView(DetailView):
                     "author": {"@type": "Person", "name": comment["author"]},
                     "url": absolute(comment["path"]),
                 }
-                for comment in _first_comments(article)
+                for comment in _opening_comments(self.request, article)
             ]
         return data
 
@@ -313,10 +317,12 @@ def shares_the_public_page(request):
 
     Stricter than comments.views.viewer_for(request).sees_only_public: besides a
     member's or a guest's own comments, a session fills a guest's name and email
-    into the comment form and carries messages for the next page. So a reader
-    with any session cookie gets no validators, and telling costs no query.
+    into the comment form, and the messages cookie carries messages for the next
+    page. So a reader with either cookie gets no validators, and telling costs no
+    query.
     """
-    return settings.SESSION_COOKIE_NAME not in request.COOKIES and not request.user.is_authenticated
+    own_cookies = {settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name}
+    return own_cookies.isdisjoint(request.COOKIES) and not request.user.is_authenticated
 
 
 def respond_conditionally(request, render, *, etag, last_modified=None):
@@ -380,34 +386,42 @@ def _forget_settings_fingerprint(*, setting, **kwargs):
         _settings_fingerprint.cache_clear()
 
 
-def _first_comments(article):
+def _opening_comments(request, article):
     """The approved top-level comments that open the article's discussion, as plain data.
 
     They come first in the site's default order of threads, so they are on
-    the discussion's first page. Cached like the discussion itself, under the
-    article's changed_at, which every change readers can see moves on: once
-    cached, the page pays no query for them.
+    the discussion's first page. When this request rendered that page, its
+    discussion tag left them on the request; otherwise they are cached like
+    the discussion itself, under the article's changed_at, which every change
+    readers can see moves on: once cached, the page pays no query for them.
     """
-    sort = settings.NEWSBOARD_DEFAULT_SORT
     shown = min(STRUCTURED_DATA_COMMENTS, settings.NEWSBOARD_THREADS_PER_PAGE)
+    on_this_page = getattr(request, "discussion_openers", None)
+    if on_this_page is not None:
+        return [_comment_data(comment) for comment in on_this_page[:shown]]
+    sort = settings.NEWSBOARD_DEFAULT_SORT
     version = article.changed_at.timestamp()
     key = f"structured-data-comments:{article.pk}:{version}:{sort}:{shown}:{get_language()}"
     comments = cache.get(key)
     if comments is None:
         comments = [
-            {
-                "text": _plain_text(comment.body_html),
-                "created_at": comment.created_at,
-                "author": str(comment.author_name),
-                "path": comment.get_absolute_url(),
-            }
+            _comment_data(comment)
             for comment in article.comments.approved()
             .filter(parent=None)
-            .select_related("user")
+            .with_author()
             .order_by(*SORTS[sort].threads)[:shown]
         ]
         cache.set(key, comments, STRUCTURED_DATA_CACHE_SECONDS)
     return comments
+
+
+def _comment_data(comment):
+    return {
+        "text": _plain_text(comment.body_html),
+        "created_at": comment.created_at,
+        "author": str(comment.author_name),
+        "path": comment.get_absolute_url(),
+    }
 
 
 def _plain_text(html_text):

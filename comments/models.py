@@ -121,6 +121,24 @@ class CommentQuerySet(TreeQuerySet):
     )
     DISPLAY_USER_FIELDS = ("username", "display_name", "first_name", "last_name", "is_staff")
 
+    def with_author(self):
+        """Just what a short list of comments shows (text, date, author), as instances.
+
+        For the staff picks and the structured data: a full row of the comment
+        and of its author's account would be most of their cost.
+        """
+        return self.select_related("user").only(
+            "thread_id",
+            "user",
+            "guest_name",
+            "author_erased",
+            "body_html",
+            "status",
+            "created_at",
+            "featured_at",
+            *(f"user__{name}" for name in self.DISPLAY_USER_FIELDS),
+        )
+
     def for_display(self, *, with_path=False):
         """The comments (of in_threads) as a list of instances holding what a page shows.
 

@@ -94,6 +94,10 @@ def _threads_html(request, article, viewer, sort, page_number):
         else []
     )
     attach_viewer_state(rows, viewer)
+    if sort == settings.NEWSBOARD_DEFAULT_SORT and page.number == 1:
+        # for the article's structured data, which lists them (articles.views)
+        roots = {c.pk: c for c in rows if c.parent_id is None and c.is_approved}
+        request.discussion_openers = [roots[pk] for pk in thread_ids if pk in roots]
     return render_to_string(
         "comments/includes/threads.html",
         {
@@ -107,7 +111,7 @@ def _threads_html(request, article, viewer, sort, page_number):
             "featured": list(
                 article.comments.approved()
                 .exclude(featured_at=None)
-                .select_related("user")
+                .with_author()
                 .order_by("-featured_at")[:FEATURED_SHOWN]
             ),
             "viewer": viewer,
