@@ -319,10 +319,10 @@ def shares_the_public_page(request):
     member's or a guest's own comments, a session fills a guest's name and email
     into the comment form, and the messages cookie carries messages for the next
     page. So a reader with either cookie gets no validators, and telling costs no
-    query.
+    query. (A cookie deleted to an empty value, as some clients keep it, is none.)
     """
-    own_cookies = {settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name}
-    return own_cookies.isdisjoint(request.COOKIES) and not request.user.is_authenticated
+    own_cookies = (settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name)
+    return not any(map(request.COOKIES.get, own_cookies)) and not request.user.is_authenticated
 
 
 def respond_conditionally(request, render, *, etag, last_modified=None):

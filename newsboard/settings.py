@@ -248,7 +248,9 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+# Messages for the next page travel in a cookie of their own, so that leaving one costs no
+# database session; the session takes only what does not fit in it.
+MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
 
 # E-mail: printed to the console in development; SMTP from the environment otherwise.
 if DEBUG and not os.environ.get("EMAIL_HOST"):

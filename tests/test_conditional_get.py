@@ -145,6 +145,24 @@ def test_a_reader_with_a_session_never_gets_not_modified(client, article, reader
     assert not response.has_header("Last-Modified")
 
 
+def test_a_reader_with_a_message_waiting_gets_the_page_with_it_and_no_validators(client, article):
+    url = article.get_absolute_url()
+    etag = etag_after_two_visits(client, url)  # the page is kept for readers without a session
+    client.post(reverse("comments:follow", kwargs={"slug": article.slug}), {"email": "a@b.org"})
+    response = again(client, url, etag)
+    assert response.status_code == 200
+    assert "we sent you an e-mail" in response.text
+    assert not response.has_header("ETag")
+
+
+def test_a_reader_whose_message_was_shown_shares_the_page_again(client, article):
+    url = article.get_absolute_url()
+    client.post(reverse("comments:follow", kwargs={"slug": article.slug}), {"email": "a@b.org"})
+    client.get(url)  # shows the message
+    etag = client.get(url)["ETag"]
+    assert again(client, url, etag).status_code == 304
+
+
 def feed_urls(article):
     section = article.section.slug
     return [
