@@ -150,17 +150,17 @@ class CommentDetailView(DetailView):
     def get_context_data(self, **kwargs):
         comment = self.object
         viewer = viewer_for(self.request)
-        subtree = (
-            Comment.objects.in_threads([comment.thread_id])
-            .filter(tree_path__contains=comment.pk)
-            .for_display(with_path=True)
-        )
-        nodes = display_nodes(
+        thread = Comment.objects.in_threads([comment.thread_id]).for_display()
+        subtree = _subtree(thread, comment.pk)
+        nodes = subtree and display_nodes(
             attach_viewer_state(subtree, viewer), viewer, base_depth=subtree[0].tree_depth
         )
         if not nodes or nodes[0].comment.pk != comment.pk:
             raise Http404(_("This comment is not available."))
-        path = subtree[0].tree_path  # from the thread's top-level comment down to this one
+        parents = {c.pk: c.parent_id for c in thread}
+        path = [comment.pk]  # from the thread's top-level comment down to this one
+        while parents[path[0]] is not None:
+            path.insert(0, parents[path[0]])
         ancestor_ids = path[:-1][-self.context_ancestors :]
         related = {
             c.pk: c
@@ -182,6 +182,18 @@ class CommentDetailView(DetailView):
             discussion_url=f"{discussion_url}#comment-{comment.pk}",
             **kwargs,
         )
+
+
+def _subtree(thread, pk):
+    """The comment with this pk and its replies at any depth, from a thread in tree order
+    (for_display); empty when the thread does not hold it."""
+    start = next((index for index, comment in enumerate(thread) if comment.pk == pk), None)
+    if start is None:
+        return []
+    end = start + 1
+    while end < len(thread) and thread[end].tree_depth > thread[start].tree_depth:
+        end += 1
+    return thread[start:end]
 
 
 def edit(request, pk):
