@@ -197,7 +197,7 @@ def _depth_first(replies):
         depth, comment = waiting.pop()
         comment.tree_depth = depth
         ordered.append(comment)
-        waiting.extend((depth + 1, reply) for reply in reversed(replies.get(comment.pk, ())))
+        waiting.extend((depth + 1, reply) for reply in reversed(replies.get(comment.id, ())))
     return ordered
 
 

@@ -90,7 +90,7 @@ def display_nodes(
     shown_in_thread = Counter()
     last_in_thread = {}
     for comment in rows:
-        if not keep[comment.pk]:
+        if not keep[comment.id]:
             continue
         if max_per_thread is not None and shown_in_thread[comment.thread_id] >= max_per_thread:
             last_in_thread[comment.thread_id].more_in_thread += 1
@@ -120,12 +120,16 @@ def display_nodes(
 
 
 def _keep_flags(rows, is_shown):
-    """pk -> whether the comment is shown in full or as a placeholder for shown replies."""
+    """id -> whether the comment is shown in full or as a placeholder for shown replies.
+
+    (Here and in display_nodes, the id field rather than the pk property, which
+    costs a lookup on every comment of a page that may have thousands.)
+    """
     keep = {}
     has_kept_reply = set()
     for comment in reversed(rows):  # replies come before their parents
-        kept = is_shown(comment) or comment.pk in has_kept_reply
-        keep[comment.pk] = kept
+        kept = is_shown(comment) or comment.id in has_kept_reply
+        keep[comment.id] = kept
         if kept and comment.parent_id:
             has_kept_reply.add(comment.parent_id)
     return keep
