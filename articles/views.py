@@ -27,6 +27,7 @@ from django.views.generic import DetailView, ListView
 
 from comments.templatetags.discussion import fill_threads_slot
 from comments.threads import SORTS
+from comments.views import GUEST_COOKIE
 
 from . import search
 from .models import Article, Section
@@ -316,12 +317,13 @@ def shares_the_public_page(request):
     validators may stand for it.
 
     Stricter than comments.views.viewer_for(request).sees_only_public: besides a
-    member's or a guest's own comments, a session fills a guest's name and email
+    member's or a guest's own comments, a guest's cookie fills their name and email
     into the comment form, and the messages cookie carries messages for the next
-    page. So a reader with either cookie gets no validators, and telling costs no
-    query. (A cookie deleted to an empty value, as some clients keep it, is none.)
+    page. So a reader with a session, a guest's or the messages cookie gets no
+    validators, and telling costs no query. (A cookie deleted to an empty value, as
+    some clients keep it, is none.)
     """
-    own_cookies = (settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name)
+    own_cookies = (settings.SESSION_COOKIE_NAME, GUEST_COOKIE, CookieStorage.cookie_name)
     return not any(map(request.COOKIES.get, own_cookies)) and not request.user.is_authenticated
 
 

@@ -7,8 +7,8 @@ bench/run.sh sets them, behind a reverse proxy on 127.0.0.1 as documented:
 DJANGO_TRUSTED_PROXIES), then `clients` threads, each with an address of its
 own in X-Forwarded-For, each GET the article page
 /articles/bench-posting/ for the CSRF cookie and token and, until `seconds`
-have passed, POST the comment form again and again (the session cookie the
-first post sets is kept, as a browser would): every post from a new guest
+have passed, POST the comment form again and again (the cookies the first
+post sets are kept, as a browser would): every post from a new guest
 (distinct name and email), every other one a reply to the thread that
 client started last. Counts the comments the article gained in the database
 and checks that they equal the 303 responses and that no response was a 5xx.

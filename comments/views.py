@@ -1,7 +1,10 @@
+import json
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.views import redirect_to_login
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -23,9 +26,9 @@ from .forms import CommentForm, EditCommentForm, FollowForm, ModerationForm, Rep
 from .models import Comment, Viewer, Vote
 from .threads import display_nodes, sort_from, thread_page_number
 
-GUEST_SESSION_KEY = "comments_guest"
-# The comments a guest's session posted, so the guest sees them while they await moderation.
-GUEST_COMMENTS_SESSION_KEY = "comments_posted"
+# What a guest leaves on their browser (see guest_state()), signed with a salt of its own.
+GUEST_COOKIE = "guest"
+GUEST_COOKIE_SALT = "comments.guest"
 GUEST_COMMENTS_REMEMBERED = 200
 # Tags the message after a comment is posted or edited: our script then drops the draft
 # it kept of the text (see static/js/newsboard.js).
@@ -33,10 +36,48 @@ POSTED = "comment-posted"
 
 
 def viewer_for(request):
-    """The Viewer for this request. Reads the session only for guests who have one."""
-    if request.user.is_authenticated or not request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+    """The Viewer for this request: an account, or a guest with the comments they posted."""
+    if request.user.is_authenticated:
         return Viewer(request.user)
-    return Viewer(guest_comment_ids=request.session.get(GUEST_COMMENTS_SESSION_KEY, ()))
+    return Viewer(guest_comment_ids=guest_state(request).get("comments", ()))
+
+
+def guest_state(request):
+    """What the guest's cookie says: the name and email they gave last, filled into the
+    next form, and the ids of the comments they posted, which they see while those
+    await moderation and may edit or delete. {} for a reader without a valid one.
+
+    A signed cookie of its own rather than a database session, so that a guest's
+    post costs no session read or write; the signature keeps anyone from claiming
+    comments that are not theirs.
+    """
+    value = request.get_signed_cookie(
+        GUEST_COOKIE, default=None, salt=GUEST_COOKIE_SALT, max_age=settings.SESSION_COOKIE_AGE
+    )
+    return json.loads(signing.b64_decode(value.encode())) if value else {}
+
+
+def remember_guest(response, request, data, comment):
+    """Keep the name and email the guest gave, and their new comment, in their cookie."""
+    posted = guest_state(request).get("comments", [])
+    if comment.pk not in posted:
+        posted = [*posted, comment.pk][-GUEST_COMMENTS_REMEMBERED:]
+    state = {"name": data["name"], "email": data["email"], "comments": posted}
+    response.set_signed_cookie(
+        GUEST_COOKIE,
+        # base64: names and addresses may hold characters a cookie cannot
+        signing.b64_encode(json.dumps(state, separators=(",", ":")).encode()).decode(),
+        salt=GUEST_COOKIE_SALT,
+        max_age=settings.SESSION_COOKIE_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def forget_guest(response):
+    """Drop the guest's cookie, as signing out drops the session."""
+    response.delete_cookie(GUEST_COOKIE, samesite="Lax")
 
 
 class HttpResponseSeeOther(HttpResponseRedirect):
@@ -47,7 +88,8 @@ def comment_form_for(request, **kwargs):
     """A blank comment form, with a returning guest's name and email filled in."""
     initial = kwargs.pop("initial", {})
     if not request.user.is_authenticated:
-        initial = {**request.session.get(GUEST_SESSION_KEY, {}), **initial}
+        state = guest_state(request)
+        initial = {key: state[key] for key in ("name", "email") if key in state} | initial
     return CommentForm(user=request.user, initial=initial, **kwargs)
 
 
@@ -81,10 +123,8 @@ def post_comment(request, slug):
             if error.code == "rate_limited":
                 status = 429
         else:
-            if not request.user.is_authenticated:
-                _remember_guest(request, data, comment)
-                if data["notify_replies"]:
-                    notifications.follow(None, email=comment.guest_email)
+            if not request.user.is_authenticated and data["notify_replies"]:
+                notifications.follow(None, email=comment.guest_email)
             if comment.is_approved:
                 messages.success(request, _("Your comment was posted."), extra_tags=POSTED)
             else:
@@ -96,7 +136,10 @@ def post_comment(request, slug):
                     ),
                     extra_tags=POSTED,
                 )
-            return HttpResponseSeeOther(comment.get_absolute_url())
+            response = HttpResponseSeeOther(comment.get_absolute_url())
+            if not request.user.is_authenticated:
+                remember_guest(response, request, data, comment)
+            return response
     parent = _replied_comment(article, form)
     return render(
         request,
@@ -109,14 +152,6 @@ def post_comment(request, slug):
         },
         status=status,
     )
-
-
-def _remember_guest(request, data, comment):
-    request.session[GUEST_SESSION_KEY] = {"name": data["name"], "email": data["email"]}
-    posted = request.session.get(GUEST_COMMENTS_SESSION_KEY, [])
-    if comment.pk not in posted:
-        posted = [*posted, comment.pk][-GUEST_COMMENTS_REMEMBERED:]
-    request.session[GUEST_COMMENTS_SESSION_KEY] = posted
 
 
 def reply(request, pk):

@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/settings/", views.AccountSettingsView.as_view(), name="account_settings"),
     path("accounts/delete/", views.DeleteAccountView.as_view(), name="delete_account"),
     path("accounts/data.json", views.account_data, name="account_data"),
+    path("accounts/logout/", views.SignOutView.as_view(), name="logout"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("users/<str:username>/", views.ProfileView.as_view(), name="profile"),
     path("admin/", admin.site.urls),

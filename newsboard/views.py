@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.contrib.auth.views import RedirectURLMixin, redirect_to_login
+from django.contrib.auth.views import LogoutView, RedirectURLMixin, redirect_to_login
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core import signing
 from django.db import DatabaseError, connection, transaction
@@ -29,6 +29,7 @@ from django.views.generic import CreateView, FormView, ListView, UpdateView
 from articles.models import Article
 from comments import workflows
 from comments.models import Comment, Vote
+from comments.views import forget_guest
 
 from . import tasks
 from .forms import AccountSettingsForm, DeleteAccountForm, SignupForm
@@ -234,6 +235,16 @@ class AccountSettingsView(LoginRequiredMixin, SuccessMessageMixin, UpdateView):
         return response
 
 
+class SignOutView(LogoutView):
+    """Django's sign-out, which ends the session, and forgets too what the reader left
+    here as a guest: the next person at this browser finds neither."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        forget_guest(response)
+        return response
+
+
 @method_decorator(sensitive_post_parameters("password"), name="dispatch")
 class DeleteAccountView(LoginRequiredMixin, FormView):
     """A member deletes their account, keeping their comments anonymously or removing them."""
@@ -252,7 +263,9 @@ class DeleteAccountView(LoginRequiredMixin, FormView):
             user.delete()
         logout(self.request)
         messages.success(self.request, _("Your account was deleted. Goodbye, and thank you."))
-        return super().form_valid(form)
+        response = super().form_valid(form)
+        forget_guest(response)
+        return response
 
 
 @login_required

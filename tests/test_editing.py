@@ -104,7 +104,7 @@ def test_someone_else_cannot_edit(client, article, author):
     assert client.get(edit_url(comment)).status_code == 403
 
 
-def test_guest_edits_their_comment_from_the_same_session(client, article):
+def test_guest_edits_their_comment_from_the_same_browser(client, article):
     client.post(
         reverse("comments:post", kwargs={"slug": article.slug}),
         {"body": "guest typo", "name": "Ama", "email": "ama@example.org"},

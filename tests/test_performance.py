@@ -231,19 +231,18 @@ def posting_queries(client, article, data):
     return len(queries) - (connection.vendor == "postgresql")
 
 
-def test_a_returning_guest_posts_in_sixteen_queries(client, article):
+def test_a_returning_guest_posts_in_twelve_queries(client, article):
     client.post(post_url(article), guest_data(body="My first comment."))
-    # the article, the session, blocks, rate limits, the phrase lists' version;
-    # savepoint, the author's comments with the same text, the author's record,
-    # insert, thread id, followers, the article's counts, release; savepoint, the
-    # session, release
-    assert posting_queries(client, article, guest_data(body="And a second one.")) == 16
+    # the article, blocks, rate limits, the phrase lists' version; savepoint, the
+    # author's comments with the same text, the author's record, insert, thread id,
+    # followers, the article's counts, release. No session: the guest's name, email
+    # and comments are in a cookie of their own, the message for the next page too.
+    assert posting_queries(client, article, guest_data(body="And a second one.")) == 12
 
 
 def test_a_member_posts_in_fourteen_queries(client, article):
     client.force_login(UserFactory())
-    # the guest's sixteen and the account, but the session is not saved: the message
-    # for the next page goes in a cookie
+    # the guest's twelve, the session and the account (the session is not saved)
     assert posting_queries(client, article, {"body": "Members have opinions too."}) == 14
 
 

@@ -1,13 +1,18 @@
 """Commenters: posting comments and replies, and every way a post can be turned down."""
 
+import json
 from datetime import timedelta
 
 import pytest
+from django.contrib.sessions.models import Session
+from django.core import signing
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from comments import workflows
 from comments.models import Comment
+from comments.views import GUEST_COOKIE
 
 from .factories import ArticleFactory, UserFactory, guest_data, post, post_url
 
@@ -228,6 +233,44 @@ def test_returning_guest_finds_their_name_even_after_blank_forms_were_shown(clie
     html = client.get(article.get_absolute_url()).content.decode()
     assert 'value="Siobhán Ní Bhriain"' in html
     assert 'value="Siobhán Ní Bhriain"' not in Client().get(article.get_absolute_url()).text
+
+
+def test_a_guest_posts_without_a_session(client, article, settings):
+    assert client.post(post_url(article), guest_data()).status_code == 303
+    assert settings.SESSION_COOKIE_NAME not in client.cookies
+    assert not Session.objects.exists()
+
+
+@pytest.mark.parametrize("secure", [True, False], ids=["https", "plain-http"])
+def test_the_guest_cookie_is_kept_from_scripts_and_other_sites_like_the_session(
+    client, article, settings, secure
+):
+    settings.SESSION_COOKIE_SECURE = secure
+    client.post(post_url(article), guest_data())
+    cookie = client.cookies[GUEST_COOKIE]
+    assert cookie["httponly"] is True
+    assert cookie["samesite"] == "Lax"
+    assert bool(cookie["secure"]) is secure
+
+
+def test_a_guest_who_alters_their_cookie_gains_no_one_elses_comment(client, article, settings):
+    settings.NEWSBOARD_MODERATION = "pre"
+    held = post(article, "Someone else's comment, held.")
+    client.post(post_url(article), guest_data(body="Mine."))
+    payload, timestamp, signature = client.cookies[GUEST_COOKIE].value.rsplit(":", 2)
+    state = json.loads(signing.b64_decode(payload.encode()))
+    state["comments"].append(held.pk)
+    altered = signing.b64_encode(json.dumps(state).encode()).decode()
+    client.cookies[GUEST_COOKIE] = f"{altered}:{timestamp}:{signature}"
+    assert client.get(reverse("comments:edit", kwargs={"pk": held.pk})).status_code == 403
+    assert "Someone else's comment, held." not in client.get(article.get_absolute_url()).text
+
+
+def test_signing_out_forgets_the_name_and_email_given_as_a_guest(client, article):
+    client.post(post_url(article), guest_data())
+    client.force_login(UserFactory())
+    client.post(reverse("logout"))
+    assert 'value="Siobhán Ní Bhriain"' not in client.get(article.get_absolute_url()).text
 
 
 def test_reply_page_quotes_parent_and_sets_parent_field(client, article):

@@ -1,9 +1,9 @@
 """Who may do what: every page and action of the site and the admin, for every kind of
 visitor, as a table; then the rules a status code alone cannot show, and CSRF.
 
-The visitors: anonymous; a guest (a session that posted a comment); a member who wrote
+The visitors: anonymous; a guest (a browser that posted a comment); a member who wrote
 a comment; another member; a banned member; a moderator (staff in the Moderators
-group); a superuser. They share one set of articles, comments and sessions made once
+group); a superuser. They share one set of articles, comments and cookies made once
 for the module; each test's changes are rolled back after it.
 """
 
@@ -29,6 +29,7 @@ from comments.models import (
     Report,
     Vote,
 )
+from comments.views import GUEST_COOKIE
 from newsboard.models import User
 
 from .factories import ArticleFactory, UserFactory, post
@@ -55,7 +56,7 @@ class World:
     article: Article
     draft: Article
     users: dict  # role → User
-    sessions: dict  # role → session cookie
+    cookies: dict  # role → {name: value}: the session's, or the guest's
     members_comment: Comment  # by "member", approved
     guests_comment: Comment  # by "guest", approved
     held_comment: Comment  # by "member", pending
@@ -65,17 +66,17 @@ class World:
     block: Block
 
     def visitor(self, role, **client_options):
-        """A browser with this role's session."""
+        """A browser with this role's cookies."""
         client = Client(**client_options)
-        if role in self.sessions:
-            client.cookies[settings.SESSION_COOKIE_NAME] = self.sessions[role]
+        for name, value in self.cookies.get(role, {}).items():
+            client.cookies[name] = value
         return client
 
 
-def session_of(user):
+def cookies_of(user):
     client = Client()
     client.force_login(user)
-    return client.cookies[settings.SESSION_COOKIE_NAME].value
+    return {settings.SESSION_COOKIE_NAME: client.cookies[settings.SESSION_COOKIE_NAME].value}
 
 
 @pytest.fixture(scope="module")
@@ -92,14 +93,14 @@ def world(django_db_setup, django_db_blocker):
             "superuser": UserFactory(username="superuser", is_staff=True, is_superuser=True),
         }
         users["moderator"].groups.add(moderators)
-        sessions = {role: session_of(user) for role, user in users.items()}
+        cookies = {role: cookies_of(user) for role, user in users.items()}
 
         guest = Client()
         guest.post(
             reverse("comments:post", kwargs={"slug": article.slug}),
             {"body": "A guest's comment.", "name": "Gwen Guest", "email": "gwen@example.org"},
         )
-        sessions["guest"] = guest.cookies[settings.SESSION_COOKIE_NAME].value
+        cookies["guest"] = {GUEST_COOKIE: guest.cookies[GUEST_COOKIE].value}
         guests_comment = Comment.objects.get(guest_name="Gwen Guest")
 
         members_comment = post(article, "A member's comment.", user=users["member"])
@@ -113,7 +114,7 @@ def world(django_db_setup, django_db_blocker):
             article=article,
             draft=draft,
             users=users,
-            sessions=sessions,
+            cookies=cookies,
             members_comment=members_comment,
             guests_comment=guests_comment,
             held_comment=held_comment,
