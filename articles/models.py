@@ -45,6 +45,33 @@ class ArticleQuerySet(models.QuerySet):
         """What readers may see: published, with a publication date that has come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    # All that Article.public_version and the page's validators read.
+    VERSION_FIELDS = (
+        "id",
+        "slug",
+        "status",
+        "published_at",
+        "updated_at",
+        "discussion_changed_at",
+        "comments_mode",
+        "close_comments_after_days",
+    )
+
+    def published_version(self, slug):
+        """The published article with this slug holding only VERSION_FIELDS, or None.
+
+        The one query of an article page served from the cache. It is
+        published() written out in SQL, because compiling it through the ORM
+        took more than twice as long as running it.
+        """
+        table = Article._meta.db_table
+        found = Article.objects.raw(
+            f"SELECT {', '.join(self.VERSION_FIELDS)} FROM {table}"  # noqa: S608 (our names)
+            " WHERE slug = %s AND status = %s AND published_at <= %s",
+            [slug, Article.Status.PUBLISHED, timezone.now()],
+        )
+        return next(iter(found), None)
+
 
 class Article(models.Model):
     """A story written by the newsroom, under which readers discuss."""

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -19,7 +19,7 @@ from django.utils.decorators import method_decorator
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition
 from django.views.decorators.vary import vary_on_headers
@@ -43,16 +43,6 @@ _BYLINE_SEPARATORS = re.compile(r"\s*(?:,|&|\band\b)\s*")
 # A cached public page keeps this where each reader's CSRF token goes.
 _CSRF_VALUE = b'name="csrfmiddlewaretoken" value="'
 _CSRF_PLACEHOLDER = b"\x00csrf\x00"
-# All that tells whether a kept copy of the public page is current (public_page_etag()).
-_PAGE_VERSION_FIELDS = [
-    "slug",
-    "status",
-    "published_at",
-    "updated_at",
-    "discussion_changed_at",
-    "comments_mode",
-    "close_comments_after_days",
-]
 PUBLIC_PAGE_CACHE_SECONDS = 24 * 60 * 60
 # What shapes a page besides the database and the request (see _release()).
 _RELEASE_DIRECTORIES = ["articles", "comments", "newsboard", "templates", "static", "locale"]
@@ -120,7 +110,12 @@ class ArticleDetailView(DetailView):
         if self.kept_page is None:
             self.object = self.get_object()
         else:  # just the article's version: is the kept page still current?
-            self.object = self.get_object(Article.objects.published().only(*_PAGE_VERSION_FIELDS))
+            self.object = Article.objects.published_version(self.kwargs["slug"])
+            if self.object is None:
+                raise Http404(
+                    gettext("No %(verbose_name)s found matching the query")
+                    % {"verbose_name": Article._meta.verbose_name}
+                )
         return respond_conditionally(
             request,
             self.render_public_page,

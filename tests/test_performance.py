@@ -1,12 +1,15 @@
 """Speed: the number of SQL queries a page runs does not grow with its comments."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from articles.models import Article
 from comments import workflows
 from comments.models import Comment
 
@@ -183,6 +186,22 @@ def test_a_reader_without_a_session_gets_the_whole_page_from_the_cache(client):
     assert len(queries) == 1  # the article: is the kept page still current?
     assert response.templates == []
     assert response.text.count(" data-comment-id=") > 100
+
+
+@pytest.mark.parametrize(
+    "take_down",
+    [
+        lambda article: setattr(article, "status", Article.Status.DRAFT),
+        lambda article: setattr(article, "published_at", timezone.now() + timedelta(days=1)),
+    ],
+    ids=["unpublished", "rescheduled"],
+)
+def test_an_article_taken_down_is_no_longer_served_from_its_kept_page(client, take_down):
+    article = ArticleFactory()
+    client.get(article.get_absolute_url())  # renders the page and keeps it
+    take_down(article)
+    article.save()
+    assert client.get(article.get_absolute_url()).status_code == 404
 
 
 def test_each_reader_of_a_cached_page_gets_a_form_signed_for_their_own_cookie(article):
