@@ -29,7 +29,7 @@ def discussion(context, article):
 
     The threads take a constant number of queries whatever the size of the
     discussion: the featured comments, count and page of the top-level
-    comments, then one recursive query for every comment of those threads.
+    comments, then one indexed read of every comment of those threads.
     For readers without a session (who see exactly what everyone sees) the
     rendered threads come from the cache, keyed by the article's changed_at,
     which every visible change to the article or its discussion moves on: no query.
@@ -96,8 +96,8 @@ def _threads_html(request, article, viewer, sort, page_number):
     attach_viewer_state(rows, viewer)
     if sort == settings.NEWSBOARD_DEFAULT_SORT and page.number == 1:
         # for the article's structured data, which lists them (articles.views)
-        roots = {c.pk: c for c in rows if c.parent_id is None and c.is_approved}
-        request.discussion_openers = [roots[pk] for pk in thread_ids if pk in roots]
+        openers = {c.pk: c for c in rows if c.parent_id is None and c.is_approved}
+        request.discussion_openers = [openers[pk] for pk in thread_ids if pk in openers]
     return render_to_string(
         "comments/includes/threads.html",
         {
