@@ -81,16 +81,17 @@ def post_comment(
     matchers = phrase_matchers()
     check_banned_phrases(body, matchers)
     with transaction.atomic():
-        _one_post_at_a_time(article, user, guest_email)
+        new_id = _one_post_at_a_time(article, user, guest_email)
         parent = _parent_for_reply(article, parent_id, viewer)
         same_text = _same_text_by_author(body, user, guest_email, now=now)
         duplicate = _recent_duplicate(same_text, article, parent, since=now - _duplicate_window())
         if duplicate is not None:
             return duplicate, False
         comment = Comment(
+            pk=new_id,
             article=article,
             parent=parent,
-            thread_id=parent.thread_id if parent else None,
+            thread_id=parent.thread_id if parent else new_id,
             user=user,
             guest_name="" if user else guest_name,
             guest_email=guest_email,
@@ -101,8 +102,8 @@ def post_comment(
         comment.status, comment.held_for = assess(
             comment, matchers, same_text=same_text, honeypot_filled=honeypot_filled
         )
-        comment.save()
-        if parent is None:
+        comment.save(force_insert=True)
+        if comment.thread_id is None:  # a new thread, whose id came only with the insert
             Comment.objects.filter(pk=comment.pk).update(thread_id=comment.pk)
             comment.thread_id = comment.pk
         if comment.is_approved:
@@ -687,22 +688,27 @@ def _repeat_window():
 
 
 def _one_post_at_a_time(article, user, guest_email):
-    """Make concurrent posts by one author to one article wait for each other.
+    """Make concurrent posts by one author to one article wait for each other, and return
+    the id for the new comment where the database hands it out in the same statement.
 
     The duplicate check must see a double-clicked twin that is being posted
     at the same moment, while other readers post on undisturbed. PostgreSQL
     takes a transaction-scoped advisory lock named for the article and the
-    author; SQLite runs one write transaction at a time anyway (they begin
-    IMMEDIATE, see settings).
+    author, and gives the next id from the comments' sequence with it, so a
+    new thread can name itself as its thread in its insert rather than in an
+    update after it. SQLite runs one write transaction at a time anyway (they
+    begin IMMEDIATE, see settings); there the id comes with the insert (None).
     """
     if connection.vendor != "postgresql":
-        return
+        return None
     author = f"user:{user.pk}" if user else f"guest:{guest_email}"
     digest = hashlib.blake2b(f"post:{article.pk}:{author}".encode(), digest_size=8).digest()
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest, "big", signed=True)]
+            "SELECT pg_advisory_xact_lock(%s), nextval(pg_get_serial_sequence(%s, 'id'))",
+            [int.from_bytes(digest, "big", signed=True), Comment._meta.db_table],
         )
+        return cursor.fetchone()[1]
 
 
 def _parent_for_reply(article, parent_id, viewer):
@@ -736,7 +742,10 @@ def _same_text_by_author(body, user, guest_email, *, now):
     author = Q(user=user) if user else Q(user=None, guest_email=guest_email)
     since = now - max(_duplicate_window(), _repeat_window())
     return list(
-        Comment.objects.filter(author, body=body, created_at__gte=since).select_related("article")
+        Comment.objects.filter(author, body=body, created_at__gte=since)
+        .select_related("article")
+        # what the rules read, and what a duplicate given back is shown and answered with
+        .only("article__headline", "parent", "created_at", "status", "guest_email", "user")
     )
 
 
