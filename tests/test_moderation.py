@@ -201,6 +201,18 @@ def test_new_account_is_held_until_enough_comments_were_approved(article, settin
     assert post(article, "two", user=author).is_approved
 
 
+def test_approvals_older_than_the_rejection_sample_still_count(article, settings):
+    settings.NEWSBOARD_NEW_COMMENTER_APPROVALS = 2
+    settings.NEWSBOARD_REJECTION_SAMPLE = 3
+    settings.NEWSBOARD_REJECTION_RATE = 1  # never held for being rejected, here
+    author = UserFactory()
+    older = [post(article, f"early {n}", user=author) for n in range(2)]
+    workflows.set_status(Comment.objects.filter(pk__in=[c.pk for c in older]), "approved")
+    later = [post(article, f"later {n}", user=author) for n in range(3)]
+    workflows.set_status(Comment.objects.filter(pk__in=[c.pk for c in later]), "removed")
+    assert post(article, "and now", user=author).is_approved
+
+
 def test_trusted_account_skips_the_new_commenter_hold(article, settings):
     settings.NEWSBOARD_NEW_COMMENTER_APPROVALS = 2
     assert post(article, user=UserFactory(trusted=True)).is_approved
