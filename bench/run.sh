@@ -224,7 +224,7 @@ DATABASE_URL=${SCALE_URL}_large "$PY" bench/load_data.py scale --total "$2"
 psql_do newsboard_scale "VACUUM ANALYZE"
 psql_do newsboard_scale_large "VACUUM ANALYZE"
 # The gigabytes just written go to disk now, not in the kernel's background writeback
-# during the timed turns below (which it slowed by a fifth, whichever database was read).
+# while the turns below are timed.
 psql_do postgres "CHECKPOINT"
 sync
 for turn in 1 2 3 4; do
