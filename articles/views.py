@@ -393,7 +393,7 @@ def _opening_comments(request, article):
     readers can see moves on: once cached, the page pays no query for them.
     """
     shown = min(STRUCTURED_DATA_COMMENTS, settings.NEWSBOARD_THREADS_PER_PAGE)
-    on_this_page = getattr(request, "discussion_openers", None)
+    on_this_page = vars(request).pop("discussion_openers", None)  # see fill_threads_slot()
     if on_this_page is not None:
         return [_comment_data(comment) for comment in on_this_page[:shown]]
     sort = settings.NEWSBOARD_DEFAULT_SORT

@@ -71,8 +71,13 @@ def discussion(context, article):
 
 
 def fill_threads_slot(request, response):
-    """Put the threads that the discussion tag rendered for this request in their slot."""
-    threads = getattr(request, "discussion_threads", None)
+    """Put the threads that the discussion tag rendered for this request in their slot.
+
+    They are taken off the request: a request outlives its response in a
+    reference cycle (through its messages) until the garbage collector's rare
+    full pass, and should not keep megabytes of page alive meanwhile.
+    """
+    threads = vars(request).pop("discussion_threads", None)
     if threads is None:
         return
     before, slot, after = response.content.partition(THREADS_SLOT.encode())
