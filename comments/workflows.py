@@ -761,9 +761,9 @@ def _same_text_by_author(body, user, guest_email, *, now):
     since = now - max(_duplicate_window(), _repeat_window())
     return list(
         Comment.objects.filter(author, body=body, created_at__gte=since)
-        .select_related("article")
         # what the rules read, and what a duplicate given back is shown and answered with
-        .only("article__headline", "parent", "created_at", "status", "guest_email", "user")
+        # (the article, for its headline, only when the text was posted elsewhere: rare)
+        .only("article", "parent", "created_at", "status", "guest_email", "user")
     )
 
 
