@@ -25,8 +25,8 @@ class Viewer:
     """Who is looking at a discussion, and so which comments they see besides approved ones.
 
     Authors see their own comments in any status but deleted: an account its
-    comments, a guest the comments their session posted. Moderators see every
-    comment, so they can decide in context.
+    comments, a guest the comments their cookie lists (comments.views.guest_state).
+    Moderators see every comment, so they can decide in context.
     """
 
     def __init__(self, user=None, guest_comment_ids=()):
@@ -69,8 +69,10 @@ class CommentQuerySet(TreeQuerySet):
     def visible_to(self, viewer):
         """Approved comments, plus the viewer's own comments in any status.
 
-        viewer is a `comments.viewers.Viewer` (an account or a guest's session).
+        viewer is a Viewer (an account, or a guest with the comments they posted).
         """
+        if viewer.sees_only_public:
+            return self.approved()
         return self.filter(Q(status=Comment.Status.APPROVED) | viewer.own_comments_q())
 
     def thread_roots(self, article, viewer):

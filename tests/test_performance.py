@@ -72,15 +72,15 @@ def test_article_page_runs_the_same_queries_for_10_and_1000_comments(client, sor
     )
 
 
-def test_article_page_for_a_reader_without_session_runs_six_queries_then_one(client):
+def test_article_page_for_a_reader_without_session_runs_five_queries_then_one(client):
     article = ArticleFactory()
     grow_discussion(article, 1000)
     client.get(article.get_absolute_url())  # warm per-process caches (navigation)
     workflows.discussion_changed([article.pk])  # as a new comment would
     # the article's version, which shows the kept page is stale; then the article,
-    # the staff picks, the count and page of threads, the recursive read (which
-    # also gives the structured data the comments opening the discussion)
-    assert count_queries(client, article.get_absolute_url()) == 6
+    # the staff picks, the page of threads with their count, and one read of their
+    # comments (which also gives the structured data those opening the discussion)
+    assert count_queries(client, article.get_absolute_url()) == 5
     # then, until the discussion changes, the kept page: just the article's version
     assert count_queries(client, article.get_absolute_url()) == 1
 
@@ -89,16 +89,16 @@ def test_article_page_that_was_never_kept_costs_no_version_query(client):
     article = ArticleFactory()
     grow_discussion(article, 100)
     client.get(ArticleFactory().get_absolute_url())  # warm per-process caches (navigation)
-    assert count_queries(client, article.get_absolute_url()) == 5
+    assert count_queries(client, article.get_absolute_url()) == 4
 
 
 def test_article_page_without_any_cache_backend_asks_for_the_sections_once(client, settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
     article = ArticleFactory()
     grow_discussion(article, 100)
-    # the five queries above, plus the navigation's sections: once, though three
+    # the four queries above, plus the navigation's sections: once, though three
     # templates of the page are rendered with the request
-    assert count_queries(client, article.get_absolute_url()) == 6
+    assert count_queries(client, article.get_absolute_url()) == 5
 
 
 def test_article_page_for_signed_in_reader_stays_within_eight_queries(client):

@@ -202,6 +202,18 @@ def test_threads_are_paginated_with_whole_subtrees(client, article, settings):
     assert "root 4" in page3 and "root 0" not in page3
 
 
+@pytest.mark.parametrize(("page", "shown"), [("999", 3), ("0", 3), ("abc", 1), ("2", 2)])
+def test_a_page_number_out_of_range_shows_the_nearest_page(
+    client, article, settings, page, shown
+):
+    settings.NEWSBOARD_THREADS_PER_PAGE = 2
+    for n in range(5):
+        post(article, f"root {n}")
+    html = client.get(f"{article.get_absolute_url()}?sort=oldest&page={page}").content.decode()
+    assert f"Page {shown} of 3" in html
+    assert f"root {2 * shown - 2}" in html
+
+
 def test_newest_sort_puts_latest_thread_first(client, article):
     post(article, "first thread")
     post(article, "second thread")

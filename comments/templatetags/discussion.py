@@ -5,6 +5,7 @@ from django import template
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db.models import Count, Window
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -85,14 +86,36 @@ def fill_threads_slot(request, response):
         response.content = b"".join((before, threads.encode(response.charset), after))
 
 
+def _threads_page(roots, page_number):
+    """The page of threads asked for (as Paginator.get_page() would choose it) and the ids
+    of its top-level comments.
+
+    One query: the total comes with the page's ids as a window count. Only
+    a page number past the end, or a discussion with nothing to show, costs
+    the paginator's own two.
+    """
+    per_page = settings.NEWSBOARD_THREADS_PER_PAGE
+    paginator = Paginator(roots, per_page)
+    try:
+        number = int(page_number)
+    except (TypeError, ValueError):
+        number = 1
+    if number >= 1:
+        rows = list(
+            roots.annotate(total=Window(Count("pk"))).values_list("pk", "total")[
+                (number - 1) * per_page : number * per_page
+            ]
+        )
+        if rows:
+            paginator.count = rows[0][1]
+            return paginator.page(number), [pk for pk, _total in rows]
+    page = paginator.get_page(page_number)
+    return page, list(page.object_list.values_list("pk", flat=True))
+
+
 def _threads_html(request, article, viewer, sort, page_number):
-    roots = (
-        Comment.objects.thread_roots(article, viewer)
-        .order_by(*SORTS[sort].threads)
-        .values_list("pk", flat=True)
-    )
-    page = Paginator(roots, settings.NEWSBOARD_THREADS_PER_PAGE).get_page(page_number)
-    thread_ids = list(page.object_list)
+    roots = Comment.objects.thread_roots(article, viewer).order_by(*SORTS[sort].threads)
+    page, thread_ids = _threads_page(roots, page_number)
     rows = (
         Comment.objects.in_threads(thread_ids, SORTS[sort].replies).for_display()
         if thread_ids
