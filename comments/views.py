@@ -187,8 +187,12 @@ class CommentDetailView(DetailView):
         viewer = viewer_for(self.request)
         thread = Comment.objects.in_threads([comment.thread_id]).for_display()
         subtree = _subtree(thread, comment.pk)
-        nodes = subtree and display_nodes(
-            attach_viewer_state(subtree, viewer), viewer, base_depth=subtree[0].tree_depth
+        nodes = (
+            display_nodes(
+                attach_viewer_state(subtree, viewer), viewer, base_depth=subtree[0].tree_depth
+            )
+            if subtree
+            else []
         )
         if not nodes or nodes[0].comment.pk != comment.pk:
             raise Http404(_("This comment is not available."))
