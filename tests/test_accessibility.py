@@ -11,9 +11,10 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
+from playwright.sync_api import expect
 
 from articles.models import Article
-from comments.models import Comment
+from comments.models import Comment, Report, Vote
 from comments.workflows import set_featured, set_status
 
 from .conftest import IN_A_BROWSER, sign_in
@@ -378,3 +379,48 @@ def test_a_reader_reaches_a_comments_reply_link_by_tab_and_replies_with_the_keyb
     page.wait_for_url("**/comments/*/")
     reply = Comment.objects.get(guest_name="Ahmed Karim")
     assert (reply.parent, reply.body) == (comment, "Replying with the keyboard alone.")
+
+
+def in_card(comment, selector):
+    """A selector for what matches `selector` in this comment's own card, not its replies'."""
+    card = f"#comment-{comment.pk} > details > .comment-card, #comment-{comment.pk} > .comment-card"
+    return ", ".join(f"{each} {selector}" for each in card.split(", "))
+
+
+def test_a_member_votes_with_the_keyboard_alone(tab, live_server):
+    article = article_with_a_deep_thread()
+    comment = Comment.objects.get(article=article, guest_name="Guest 4")
+    page = tab(reduced_motion=NO_SMOOTH_SCROLLING)
+    sign_in(page, live_server, User.objects.get(username="tomasz"))
+    page.goto(live_server.url + article.get_absolute_url())
+
+    tab_to(page, in_card(comment, ".vote-up"))
+    page.keyboard.press("Enter")
+
+    up = page.locator(in_card(comment, ".vote-up"))
+    expect(up).to_have_attribute("aria-pressed", "true")
+    expect(up.locator(".vote-count")).to_have_text("1")
+    assert Vote.objects.get(comment=comment).value == 1
+
+
+def test_a_reader_reports_a_comment_with_the_keyboard_alone(tab, live_server):
+    article = article_with_a_deep_thread()
+    comment = Comment.objects.get(article=article, guest_name="Guest 4")
+    page = tab(reduced_motion=NO_SMOOTH_SCROLLING)
+    page.goto(live_server.url + article.get_absolute_url())
+
+    tab_to(page, in_card(comment, ".report-link"))
+    page.keyboard.press("Enter")
+    form = in_card(comment, "form.report-form")
+    page.locator(form).wait_for()
+    # The form opens under the comment with the focus on its first reason: Space picks it.
+    assert page.evaluate("document.activeElement.name") == "reason"
+    page.keyboard.press("Space")
+    tab_to(page, in_card(comment, "form.report-form button[type=submit]"))
+    page.keyboard.press("Enter")
+
+    expect(page.locator(in_card(comment, "[role=status]"))).to_have_text(
+        "Thank you. The moderators will look at this comment."
+    )
+    report = Report.objects.get()
+    assert (report.comment_id, report.reason) == (comment.pk, Report.Reason.choices[0][0])

@@ -285,7 +285,7 @@
     }
     card.append(form);
     link.setAttribute("aria-expanded", "true");
-    const first = form.querySelector("input, select, textarea");
+    const first = form.querySelector("input:not([type=hidden]), select, textarea");
     if (first) first.focus();
   });
 
