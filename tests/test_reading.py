@@ -203,9 +203,7 @@ def test_threads_are_paginated_with_whole_subtrees(client, article, settings):
 
 
 @pytest.mark.parametrize(("page", "shown"), [("999", 3), ("0", 3), ("abc", 1), ("2", 2)])
-def test_a_page_number_out_of_range_shows_the_nearest_page(
-    client, article, settings, page, shown
-):
+def test_a_page_number_out_of_range_shows_the_nearest_page(client, article, settings, page, shown):
     settings.NEWSBOARD_THREADS_PER_PAGE = 2
     for n in range(5):
         post(article, f"root {n}")
