@@ -19,7 +19,6 @@ control, which works without JavaScript.
 """
 
 import re
-from datetime import time
 from functools import lru_cache
 from html import escape
 from urllib.parse import quote
@@ -27,7 +26,7 @@ from urllib.parse import quote
 from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateformat import DateFormat, TimeFormat
+from django.utils.dateformat import DateFormat
 from django.utils.formats import get_format
 from django.utils.translation import get_language, gettext, ngettext
 
@@ -88,9 +87,10 @@ class LocalizedDateTimes:
         return text
 
     def _format(self, value):
+        minute = value.time().replace(second=0, microsecond=0)
         texts = {
-            **_day_texts(self.language, self.by_day, value.date()),
-            **_minute_texts(self.language, self.by_minute, value.hour, value.minute),
+            **_texts(self.language, self.by_day, value.date()),
+            **_texts(self.language, self.by_minute, minute),
         }
         return "".join(
             (texts.get(piece) or str(getattr(DateFormat(value), piece)()))
@@ -100,17 +100,11 @@ class LocalizedDateTimes:
         )
 
 
-@lru_cache(maxsize=4096)
-def _day_texts(language, specifiers, day):
-    """What each of these date format specifiers writes for the day, in the language."""
-    formatter = DateFormat(day)
-    return {specifier: str(getattr(formatter, specifier)()) for specifier in specifiers}
-
-
-@lru_cache(maxsize=4096)
-def _minute_texts(language, specifiers, hour, minute):
-    """What each of these time format specifiers writes for the minute, in the language."""
-    formatter = TimeFormat(time(hour, minute))
+@lru_cache(maxsize=8192)
+def _texts(language, specifiers, moment):
+    """What each of these format specifiers writes for a day (a date) or a minute of the
+    day (a time), in the language."""
+    formatter = DateFormat(moment)
     return {specifier: str(getattr(formatter, specifier)()) for specifier in specifiers}
 
 
