@@ -78,7 +78,7 @@ def main():
             for n, phrase in enumerate(phrases)
         )
         started = time.perf_counter()
-        matchers = workflows.phrase_matchers()
+        matchers = workflows.moderation_lists().matchers
         compile_time = time.perf_counter() - started
         started = time.perf_counter()
         for body in bodies:

@@ -592,6 +592,7 @@ class Block(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["kind", "value"]

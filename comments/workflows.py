@@ -75,10 +75,13 @@ def post_comment(
         )
     guest_email = "" if user else guest_email.strip().lower()
     now = timezone.now()
-    check_author_may_post(user=user, guest_email=guest_email, ip_address=ip_address, now=now)
+    lists = moderation_lists()
+    check_author_may_post(
+        lists, user=user, guest_email=guest_email, ip_address=ip_address, now=now
+    )
     if limit_rate:
         check_rate_limits(user=user, guest_email=guest_email, ip_address=ip_address, now=now)
-    matchers = phrase_matchers()
+    matchers = lists.matchers
     check_banned_phrases(body, matchers)
     with transaction.atomic():
         new_id = _one_post_at_a_time(article, user, guest_email)
@@ -120,14 +123,11 @@ def post_comment(
     return comment, True
 
 
-def check_author_may_post(*, user, guest_email, ip_address, now):
-    """Refuse banned or suspended accounts and blocked guest addresses and IPs."""
-    blocks = Q(pk__in=[])
-    if ip_address:
-        blocks |= Q(kind=Block.Kind.IP)
-    if user is None and guest_email:
-        blocks |= Q(kind=Block.Kind.EMAIL, value=guest_email)
-    blocked = list(Block.objects.filter(blocks).values_list("kind", "value"))  # one query
+def check_author_may_post(lists, *, user, guest_email, ip_address, now):
+    """Refuse banned or suspended accounts and blocked guest addresses and IPs.
+
+    lists is moderation_lists(): the block list comes with the phrase lists.
+    """
     if user is not None:
         if user.banned_at:
             raise ValidationError(
@@ -143,12 +143,11 @@ def check_author_may_post(*, user, guest_email, ip_address, now):
                 },
                 code="author_suspended",
             )
-    elif any(kind == Block.Kind.EMAIL for kind, _value in blocked):
+    elif guest_email in lists.blocked_emails:
         raise ValidationError(
             _("Comments from this email address are not accepted."), code="email_blocked"
         )
-    networks = [value for kind, value in blocked if kind == Block.Kind.IP]
-    if networks and _ip_blocked(ip_address, networks):
+    if ip_address and lists.blocks_address(ip_address):
         raise ValidationError(_("Comments from your network are not accepted."), code="ip_blocked")
 
 
@@ -284,31 +283,56 @@ def describe_holds(held_for):
     )
 
 
+class ModerationLists:
+    """The moderated phrases, compiled, and the block list, as moderation_lists() gives them."""
+
+    def __init__(self, phrases, blocks):
+        by_action = {action: [] for action in ModeratedPhrase.Action.values}
+        for phrase, action in phrases:
+            by_action[action].append(phrase)
+        self.matchers = {action: PhraseMatcher(found) for action, found in by_action.items()}
+        self.blocked_emails = frozenset(value for kind, value in blocks if kind == Block.Kind.EMAIL)
+        self.blocked_networks = tuple(
+            ipaddress.ip_network(value) for kind, value in blocks if kind == Block.Kind.IP
+        )
+
+    def blocks_address(self, ip_address):
+        try:
+            address = ipaddress.ip_address(ip_address)
+        except ValueError:
+            return False
+        return any(address in network for network in self.blocked_networks)
+
+
 @lru_cache(maxsize=2)
-def _phrase_matchers(_lists_version):
-    by_action = {action: [] for action in ModeratedPhrase.Action.values}
-    for phrase, action in ModeratedPhrase.objects.values_list("phrase", "action"):
-        by_action[action].append(phrase)
-    return {action: PhraseMatcher(phrases) for action, phrases in by_action.items()}
+def _moderation_lists(_lists_version):
+    return ModerationLists(
+        ModeratedPhrase.objects.values_list("phrase", "action"),
+        Block.objects.values_list("kind", "value"),
+    )
 
 
-def phrase_matchers():
-    """The phrase lists, compiled once per server process and again when they change.
+def moderation_lists():
+    """The phrase lists and the block list, read once per server process and again when
+    either changes.
 
     Whether they changed is asked of the database, so every process sees an
-    edit in the admin at once, with no shared cache: how many phrases there are
-    (a deletion) and when the latest changed (an addition or an edit), in one
-    statement. Each is a scalar subquery of its own, because SQLite answers MAX
-    from the index only when it is alone in its SELECT.
+    edit in the admin at once, with no shared cache: how many rows each list
+    has (a deletion) and when its latest row changed (an addition or an edit),
+    in one statement. Each is a scalar subquery of its own, because SQLite
+    answers MAX from the index only when it is alone in its SELECT. (An
+    update() that bypasses the models' save() is not seen until the next
+    change.)
     """
     quote = connection.ops.quote_name
-    table = quote(ModeratedPhrase._meta.db_table)
-    changed = quote(ModeratedPhrase._meta.get_field("updated_at").column)
+    versions = []
+    for model in (ModeratedPhrase, Block):
+        table = quote(model._meta.db_table)
+        changed = quote(model._meta.get_field("updated_at").column)
+        versions += [f"(SELECT COUNT(*) FROM {table})", f"(SELECT MAX({changed}) FROM {table})"]
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT COUNT(*) FROM {table}), (SELECT MAX({changed}) FROM {table})"
-        )
-        return _phrase_matchers(cursor.fetchone())
+        cursor.execute(f"SELECT {', '.join(versions)}")  # noqa: S608
+        return _moderation_lists(cursor.fetchone())
 
 
 def set_status(comments, status, *, by=None, reason="", removal_reason="", removal_note=""):
@@ -503,7 +527,9 @@ def edit_comment(comment, viewer, body):
     kept as a revision for moderators.
     """
     _check_author_may_change(comment, viewer)
+    lists = moderation_lists()
     check_author_may_post(
+        lists,
         user=comment.user,
         guest_email=comment.guest_email,
         ip_address=None,
@@ -523,7 +549,7 @@ def edit_comment(comment, viewer, body):
         )
     if body == comment.body:
         return comment
-    matchers = phrase_matchers()
+    matchers = lists.matchers
     check_banned_phrases(body, matchers)
     now = timezone.now()
     with transaction.atomic():
@@ -843,14 +869,6 @@ def _author_holds(comment):
             )
         ]
     return []
-
-
-def _ip_blocked(ip_address, networks):
-    try:
-        address = ipaddress.ip_address(ip_address)
-    except ValueError:
-        return False
-    return any(address in ipaddress.ip_network(network) for network in networks)
 
 
 def _count_new_approved(comment):

@@ -348,6 +348,22 @@ def test_blocked_network_cannot_post(client, article):
     assert "network are not accepted" in response.content.decode()
 
 
+def test_a_block_edited_in_the_admin_applies_to_the_next_post(client, article):
+    entry = Block.objects.create(kind=Block.Kind.EMAIL, value="someone@example.org")
+    assert client.post(post_url(article), guest_data(email="troll@example.org")).status_code == 303
+    entry.value = "troll@example.org"
+    entry.save()
+    response = client.post(post_url(article), guest_data(email="troll@example.org", body="Again"))
+    assert response.status_code == 400
+
+
+def test_a_lifted_block_no_longer_refuses(client, article):
+    entry = Block.objects.create(kind=Block.Kind.IP, value="127.0.0.0/8")
+    assert client.post(post_url(article), guest_data()).status_code == 400
+    entry.delete()
+    assert client.post(post_url(article), guest_data()).status_code == 303
+
+
 def test_block_list_entries_are_validated_and_normalized(db):
     entry = Block(kind=Block.Kind.IP, value="203.0.113.7/24")
     entry.full_clean()
