@@ -76,9 +76,7 @@ def post_comment(
     guest_email = "" if user else guest_email.strip().lower()
     now = timezone.now()
     lists = moderation_lists()
-    check_author_may_post(
-        lists, user=user, guest_email=guest_email, ip_address=ip_address, now=now
-    )
+    check_author_may_post(lists, user=user, guest_email=guest_email, ip_address=ip_address, now=now)
     if limit_rate:
         check_rate_limits(user=user, guest_email=guest_email, ip_address=ip_address, now=now)
     matchers = lists.matchers
