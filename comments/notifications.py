@@ -40,13 +40,12 @@ def notify_about(comments):
     """
     rows = []
     for comment in comments:
-        recipients = _followers(comment)
-        recipients.update(_reply_recipient(comment))
+        recipients = _recipients(comment)
         author_email = (comment.user.email if comment.user_id else comment.guest_email).lower()
         recipients.pop(author_email, None)
         rows += [
-            Notification(recipient=email, user=user, comment=comment, reason=reason)
-            for email, (user, reason) in recipients.items()
+            Notification(recipient=email, user_id=user_id, comment=comment, reason=reason)
+            for email, (user_id, reason) in recipients.items()
         ]
     if not rows:
         return
@@ -71,33 +70,32 @@ def notify_about_ids(comment_ids):
     )
 
 
-def _reply_recipient(comment):
-    """{email: (user, reason)} for the author of the comment replied to, if they want it."""
+def _recipients(comment):
+    """{email: (user id, reason)} for whoever asked to hear of this comment: those who
+    follow its article, and the author of the comment it replies to, if they want
+    replies (a guest's wish is a follow too: both are read in one query)."""
     parent = comment.parent
-    if parent is None or parent.status != Comment.Status.APPROVED:
-        return {}
-    if parent.user_id:
-        author = parent.user
-        wants = (
-            author.is_active and author.notify_replies and author.email and author.email_verified_at
-        )
-        return {author.email.lower(): (author, Notification.Reason.REPLY)} if wants else {}
-    confirmed = Follow.objects.filter(
-        user=None, article=None, email=parent.guest_email, confirmed_at__isnull=False
-    ).exists()
-    return {parent.guest_email: (None, Notification.Reason.REPLY)} if confirmed else {}
-
-
-def _followers(comment):
-    follows = Follow.objects.filter(
-        article=comment.article_id, confirmed_at__isnull=False
-    ).select_related("user")
+    replied = parent if parent is not None and parent.status == Comment.Status.APPROVED else None
+    follows = Q(article=comment.article_id)
+    if replied and not replied.user_id:
+        follows |= Q(user=None, article=None, email=replied.guest_email)
     recipients = {}
-    for follow in follows:
-        if follow.user_id is None:
-            recipients[follow.email] = (None, Notification.Reason.FOLLOWED)
-        elif follow.user.is_active and follow.user.email:
-            recipients[follow.user.email.lower()] = (follow.user, Notification.Reason.FOLLOWED)
+    guest_wants_replies = False
+    for article_id, email, user_id, member_email, member_is_active in Follow.objects.filter(
+        follows, confirmed_at__isnull=False
+    ).values_list("article", "email", "user", "user__email", "user__is_active"):
+        if article_id is None:
+            guest_wants_replies = True
+        elif user_id is None:
+            recipients[email] = (None, Notification.Reason.FOLLOWED)
+        elif member_is_active and member_email:
+            recipients[member_email.lower()] = (user_id, Notification.Reason.FOLLOWED)
+    if guest_wants_replies:
+        recipients[replied.guest_email] = (None, Notification.Reason.REPLY)
+    elif replied and replied.user_id:
+        author = replied.user
+        if author.is_active and author.notify_replies and author.email and author.email_verified_at:
+            recipients[author.email.lower()] = (author.pk, Notification.Reason.REPLY)
     return recipients
 
 

@@ -100,7 +100,9 @@ def post_comment(request, slug):
     A rejected one comes back, text intact, with status 400 (429 when the
     author posts too fast). A held one is shown to its author only.
     """
-    article = get_object_or_404(Article.objects.published(), slug=slug)
+    article = Article.objects.published_for_posting(slug)
+    if article is None:
+        raise Http404(_("This article is not available."))
     form = CommentForm(request.POST, user=request.user)
     status = 400
     if form.is_valid():

@@ -6,9 +6,10 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from comments import notifications, workflows
-from comments.models import Comment, Follow
+from comments.models import Comment, Follow, Notification
 
 from .factories import UserFactory, post
 
@@ -83,6 +84,18 @@ def test_guest_opts_in_confirms_and_then_hears_of_replies(client, article, on_co
     guest_comment = Comment.objects.get()
     on_commit(post, article, "Welcome, Ama", parent=guest_comment, user=UserFactory())
     assert mail.outbox[-1].to == ["ama@example.org"]
+
+
+def test_a_guest_following_the_discussion_is_told_of_a_reply_to_them_once_as_a_reply(
+    article, on_commit
+):
+    now = timezone.now()
+    Follow.objects.create(email="ama@example.org", confirmed_at=now)  # replies
+    Follow.objects.create(email="ama@example.org", article=article, confirmed_at=now)
+    guest_comment = post(article, "Guest view", email="ama@example.org")
+    on_commit(post, article, "Welcome, Ama", parent=guest_comment, user=UserFactory())
+    [notification] = Notification.objects.all()
+    assert (notification.recipient, notification.reason) == ("ama@example.org", "reply")
 
 
 def test_unconfirmed_guest_hears_nothing(client, article, on_commit):

@@ -269,8 +269,12 @@ def test_a_member_posts_in_thirteen_queries(client, article):
     assert posting_queries(client, article, {"body": "Members have opinions too."}) == 13
 
 
-def test_a_reply_costs_one_query_more_than_a_comment(client, article):
-    parent = post(article, "Start here.", user=UserFactory(notify_replies=False))
+@pytest.mark.parametrize("replied", ["member", "guest"])
+def test_a_reply_costs_one_query_more_than_a_comment(client, article, replied):
+    if replied == "member":
+        parent = post(article, "Start here.", user=UserFactory(notify_replies=False))
+    else:  # whether the guest asked for replies is read with the discussion's followers
+        parent = post(article, "Start here.", email="another-guest@example.org")
     client.post(post_url(article), guest_data(body="My first comment."))
     comment = posting_queries(client, article, guest_data(body="Another comment."))
     reply = posting_queries(client, article, guest_data(body="A reply.", parent=str(parent.pk)))

@@ -171,6 +171,17 @@ def test_posting_to_unknown_article_is_not_found(client):
     assert response.status_code == 404
 
 
+@pytest.mark.parametrize(
+    "unpublished",
+    [{"status": "draft"}, {"published_at": timezone.now() + timedelta(hours=1)}],
+    ids=["draft", "scheduled"],
+)
+def test_posting_to_an_unpublished_article_is_not_found(client, unpublished):
+    article = ArticleFactory(**unpublished)
+    assert client.post(post_url(article), guest_data()).status_code == 404
+    assert not Comment.objects.exists()
+
+
 def test_get_on_post_url_is_not_allowed(client, article):
     assert client.get(post_url(article)).status_code == 405
 
