@@ -316,10 +316,11 @@ def shares_the_public_page(request):
     into the comment form, and the messages cookie carries messages for the next
     page. So a reader with a session, a guest's or the messages cookie gets no
     validators, and telling costs no query. (A cookie deleted to an empty value, as
-    some clients keep it, is none.)
+    some clients keep it, is none.) Members sign in by session only, so without a
+    session cookie nobody is signed in: their account is not even looked up.
     """
     own_cookies = (settings.SESSION_COOKIE_NAME, GUEST_COOKIE, CookieStorage.cookie_name)
-    return not any(map(request.COOKIES.get, own_cookies)) and not request.user.is_authenticated
+    return not any(map(request.COOKIES.get, own_cookies))
 
 
 def respond_conditionally(request, render, *, etag, last_modified=None):
