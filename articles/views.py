@@ -40,9 +40,8 @@ STRUCTURED_DATA_CACHE_SECONDS = 24 * 60 * 60
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 # How a byline separates its reporters: "A, B and C", "A & B".
 _BYLINE_SEPARATORS = re.compile(r"\s*(?:,|&|\band\b)\s*")
-# A cached public page keeps this where each reader's CSRF token goes.
+# A cached public page is kept cut where each reader's CSRF token goes.
 _CSRF_VALUE = b'name="csrfmiddlewaretoken" value="'
-_CSRF_PLACEHOLDER = b"\x00csrf\x00"
 PUBLIC_PAGE_CACHE_SECONDS = 24 * 60 * 60
 # What shapes a page besides the database and the request (see _release()).
 _RELEASE_DIRECTORIES = ["articles", "comments", "newsboard", "templates", "static", "locale"]
@@ -139,7 +138,7 @@ class ArticleDetailView(DetailView):
         return "article-page:" + weak_etag(self.kwargs["slug"], request.get_full_path())
 
     def kept_public_page(self, request):
-        """(version, page) as kept for this address, or None."""
+        """(version, pieces of the page) as kept for this address, or None."""
         key = self.public_page_key(request)
         return cache.get(key) if key else None
 
@@ -149,21 +148,20 @@ class ArticleDetailView(DetailView):
         Kept with the article's version (public_page_etag() minus the reader's
         cookie): every change a reader can see makes it stale, and the next
         reader renders it anew. The only part of it that is the reader's own,
-        the CSRF token in its forms, is kept as a placeholder and filled in for
-        each reader. Without a kept page the article is read whole at once, so
-        a page that cannot be kept (no cache backend) costs no extra query.
+        the CSRF token in its forms, is cut out, and each reader's is joined in.
+        Without a kept page the article is read whole at once, so a page that
+        cannot be kept (no cache backend) costs no extra query.
         """
         article = self.object
         version = (article.pk, *article.public_version)
         if self.kept_page is not None and self.kept_page[0] == version:
-            page = self.kept_page[1].replace(_CSRF_PLACEHOLDER, get_token(request).encode())
-            return HttpResponse(page)
+            return HttpResponse(get_token(request).encode().join(self.kept_page[1]))
         response = self.render_article(request)
         key = self.public_page_key(request)
         if key and response.status_code == 200:
             response.render()
-            page = _with_csrf_placeholders(response.content)
-            cache.set(key, (version, page), PUBLIC_PAGE_CACHE_SECONDS)
+            pieces = _cut_at_csrf_tokens(response.content)
+            cache.set(key, (version, pieces), PUBLIC_PAGE_CACHE_SECONDS)
         return response
 
     def public_page_etag(self):
@@ -292,19 +290,17 @@ class SearchView(ListView):
         return context
 
 
-def _with_csrf_placeholders(page):
-    """The page with the placeholder for the CSRF token in each of its forms.
-
-    Plain searching and one copy: a discussion shown whole may run to megabytes.
-    """
-    view = memoryview(page)
+def _cut_at_csrf_tokens(page):
+    """The page in pieces, cut where the CSRF token of each of its forms was: the
+    token joins them again. Plain searching, once, when the page is kept: a
+    discussion shown whole may run to megabytes."""
     pieces, start = [], 0
     while (found := page.find(_CSRF_VALUE, start)) != -1:
         value_starts = found + len(_CSRF_VALUE)
-        pieces += [view[start:value_starts], _CSRF_PLACEHOLDER]
+        pieces.append(page[start:value_starts])
         start = page.index(b'"', value_starts)
-    pieces.append(view[start:])
-    return b"".join(pieces)
+    pieces.append(page[start:])
+    return pieces
 
 
 def shares_the_public_page(request):
