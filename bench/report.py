@@ -115,8 +115,26 @@ class Report:
                     ms(theirs[0]["median_ms"]),
                 )
 
+    def load_turns(self, name):
+        """The runs of one load taken in turns with another (load-NAME.json, then
+        load-NAME-2.json) as one: their mean req/s, their worst p99, their peak RSS."""
+        runs = [r for r in (self.load(f"load-{name}.json"), self.load(f"load-{name}-2.json")) if r]
+        if len(runs) < 2:
+            return runs[0] if runs else None
+        summaries = [r["summary"] for r in runs]
+        return {
+            "turns": [s["rps"] for s in summaries],
+            "summary": {
+                "rps": statistics.fmean(s["rps"] for s in summaries),
+                "p50_ms": statistics.fmean(s["p50_ms"] for s in summaries),
+                "p99_ms": max(s["p99_ms"] for s in summaries),
+                "worker_peak_rss_mib": max(s["worker_peak_rss_mib"] for s in summaries),
+                "errors": sum(s["errors"] for s in summaries),
+            },
+        }
+
     def loads(self):
-        floor = self.load("load-xtd-floor.json")
+        floor = self.load_turns("xtd-floor")
         if floor:
             self.row(
                 "gunicorn: Django floor, xtd's 20-byte /floor/",
@@ -139,7 +157,7 @@ class Report:
                 "≥ 20× the req/s",
                 ratio >= 20 if ratio else None,
             )
-            cached = self.load("load-nb-page-cached.json")
+            cached = self.load_turns("nb-page-cached")
             if cached:
                 ratio = rps_ratio(cached, theirs)
                 of_floor = rps_ratio(cached, floor) if floor else None
@@ -217,8 +235,10 @@ class Report:
             " database, as xtd does; cached: the site's own cache, filled by the warm-up"
             " (PostgreSQL only). gunicorn cells: req/s, p50 and p99 latency, worker peak RSS,"
             f" share of the floor's req/s ({m['load_tool']} -t2 -c8 -d{m['load_seconds']}s"
-            " after a 2 s warm-up, 2 sync workers, DEBUG off, a fresh gunicorn per row). Both"
-            " projects get the same threads (the peer harness's shape.py). The scale rows run"
+            " after a 2 s warm-up, 2 sync workers, DEBUG off, a fresh gunicorn per run; the"
+            " floor and the cached page ran in turns, twice each, and their means are"
+            " compared). Both projects get the same threads (the peer harness's shape.py)."
+            " The scale rows run"
             " with fsync off (set for loading the million rows; they only read). The machine"
             " is shared: compare ratios from one run, not absolute numbers across runs.",
         ]
@@ -245,6 +265,8 @@ def rss(r):
 def load(r, floor=None):
     s = r["summary"]
     text = f"{s['rps']:,.1f} req/s, p50 {ms(s['p50_ms'])}, p99 {ms(s['p99_ms'])}, {rss(r)} MiB"
+    if "turns" in r:
+        text += f" (mean of {' and '.join(f'{rps:,.1f}' for rps in r['turns'])})"
     if s["errors"]:
         text += f", **{s['errors']} errors**"
     if floor:

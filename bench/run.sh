@@ -15,7 +15,8 @@
 #    side: nothing is timed yet), then, one at a time, time their article pages in-process
 #    (Newsboard: whole discussion and default page, uncached and cached);
 # 3. gunicorn (2 sync workers, DEBUG off, PostgreSQL) under wrk: xtd's 20-byte floor
-#    view, Newsboard's front page, both N=1,000 article pages, worker peak RSS;
+#    view and Newsboard's cached N=1,000 article page in turns, twice each; Newsboard's
+#    front page; both N=1,000 article pages uncached, side by side; worker peak RSS;
 # 4. 16 guests posting to Newsboard for 20 s (bench/posting.py);
 # 5. the N=1,000 page (default, uncached) with 10,000 and with 1,000,000 comments in the
 #    table, two databases timed in turns (ABBAABBA), page and SQL time;
@@ -193,11 +194,15 @@ nb_drive() {  # the same for Newsboard's gunicorn, with the environment set abov
 }
 (
   export DJANGO_ALLOWED_HOSTS=127.0.0.1
-  (unset DJANGO_SETTINGS_MODULE && drive xtd-floor /floor/)
+  # The floor and the cached page in turns (ABAB): each is judged against the other,
+  # and this machine's speed drifts by 10 % or more from one run to the next.
+  for turn in "" -2; do
+    (unset DJANGO_SETTINGS_MODULE && drive "xtd-floor$turn" /floor/)
+    nb_drive "nb-page-cached$turn" /articles/article-1000/
+  done
   nb_drive nb-home /
   (export NEWSBOARD_BENCH_CACHE=off && nb_drive nb-page /articles/article-1000/)
   (unset DJANGO_SETTINGS_MODULE && drive xtd-page /articles/article-1000/)
-  nb_drive nb-page-cached /articles/article-1000/
 )
 
 # ------------------------------------------------------------------ posting
