@@ -97,7 +97,11 @@ class ArticleQuerySet(models.QuerySet):
             cursor.execute(
                 f"SELECT {columns} FROM {opts.db_table}"  # noqa: S608 (our names)
                 " WHERE slug = %s AND status = %s AND published_at <= %s",
-                [slug, Article.Status.PUBLISHED, timezone.now()],
+                [
+                    slug,
+                    Article.Status.PUBLISHED,
+                    compiler.connection.ops.adapt_datetimefield_value(timezone.now()),
+                ],
             )
             rows = cursor.fetchmany(1)
         if not rows:

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -76,14 +76,12 @@ def _recipients(comment):
     replies (a guest's wish is a follow too: both are read in one query)."""
     parent = comment.parent
     replied = parent if parent is not None and parent.status == Comment.Status.APPROVED else None
-    follows = Q(article=comment.article_id)
-    if replied and not replied.user_id:
-        follows |= Q(user=None, article=None, email=replied.guest_email)
+    replied_guest = replied.guest_email if replied and not replied.user_id else None
     recipients = {}
     guest_wants_replies = False
-    for article_id, email, user_id, member_email, member_is_active in Follow.objects.filter(
-        follows, confirmed_at__isnull=False
-    ).values_list("article", "email", "user", "user__email", "user__is_active"):
+    for article_id, email, user_id, member_email, member_is_active in _confirmed_follows(
+        comment.article_id, replied_guest
+    ):
         if article_id is None:
             guest_wants_replies = True
         elif user_id is None:
@@ -97,6 +95,29 @@ def _recipients(comment):
         if author.is_active and author.notify_replies and author.email and author.email_verified_at:
             recipients[author.email.lower()] = (author.pk, Notification.Reason.REPLY)
     return recipients
+
+
+def _confirmed_follows(article_id, guest_email=None):
+    """(article id, email, member id, member's email, member is active) for each confirmed
+    follow of the article, and the guest's follow of replies to them, if a guest is given.
+
+    Written out in SQL: through the ORM it took longer to build than to run, and
+    every post asks it.
+    """
+    quote = connection.ops.quote_name
+    follows, members = quote(Follow._meta.db_table), quote(get_user_model()._meta.db_table)
+    wanted, params = "f.article_id = %s", [article_id]
+    if guest_email:
+        wanted += " OR (f.article_id IS NULL AND f.user_id IS NULL AND f.email = %s)"
+        params.append(guest_email)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT f.article_id, f.email, f.user_id, m.email, m.is_active"  # noqa: S608
+            f" FROM {follows} f LEFT JOIN {members} m ON m.id = f.user_id"
+            f" WHERE f.confirmed_at IS NOT NULL AND ({wanted})",
+            params,
+        )
+        return cursor.fetchall()
 
 
 def _schedule_send(address):

@@ -179,7 +179,10 @@ def check_rate_limits(*, user, guest_email, ip_address, now):
     for scope, (authored, values) in recent.items():
         seconds = settings.NEWSBOARD_RATE_LIMITS[scope][1]
         conditions.append(f"({authored} AND {column['created_at']} >= %s)")
-        params += [*values, now - timedelta(seconds=seconds)]
+        params += [
+            *values,
+            connection.ops.adapt_datetimefield_value(now - timedelta(seconds=seconds)),
+        ]
     counts_sql = ", ".join(f"COUNT(*) FILTER (WHERE {condition})" for condition in conditions)
     table = connection.ops.quote_name(Comment._meta.db_table)
     with connection.cursor() as cursor:
@@ -815,7 +818,9 @@ def _author_record(body, user, guest_email, *, now):
         [
             *author_params,
             body,
-            now - max(_duplicate_window(), _repeat_window()),
+            connection.ops.adapt_datetimefield_value(
+                now - max(_duplicate_window(), _repeat_window())
+            ),
             *author_params,
             *decided_statuses,
             settings.NEWSBOARD_REJECTION_SAMPLE if (user or guest_email) else 0,
@@ -902,10 +907,22 @@ def _author_holds(comment, decided):
 
 
 def _count_new_approved(comment):
-    Article.objects.filter(pk=comment.article_id).update(
-        comment_count=F("comment_count") + 1,
-        last_commented_at=comment.created_at,
-        discussion_changed_at=comment.created_at,
-    )
-    if comment.parent_id:
-        Comment.objects.filter(pk=comment.parent_id).update(reply_count=F("reply_count") + 1)
+    """Count a new approved comment on its article and on its parent, if any.
+
+    Written out in SQL: through the ORM these two one-row updates took longer
+    to build than to run, and a post makes them every time.
+    """
+    quote = connection.ops.quote_name
+    when = connection.ops.adapt_datetimefield_value(comment.created_at)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(Article._meta.db_table)} SET comment_count = comment_count + 1,"  # noqa: S608
+            " last_commented_at = %s, discussion_changed_at = %s WHERE id = %s",
+            [when, when, comment.article_id],
+        )
+        if comment.parent_id:
+            cursor.execute(
+                f"UPDATE {quote(Comment._meta.db_table)} SET reply_count = reply_count + 1"  # noqa: S608
+                " WHERE id = %s",
+                [comment.parent_id],
+            )
