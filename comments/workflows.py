@@ -760,13 +760,14 @@ def _one_post_at_a_time(article, user, guest_email):
 def _parent_for_reply(article, parent_id, viewer):
     if not parent_id:
         return None
-    # with what notify_about() needs of it
-    parent = (
-        Comment.objects.filter(pk=parent_id)
-        .select_related("user")
-        .only("pk", "article_id", "thread_id", "status", "guest_email", "user")
-        .first()
-    )
+    try:  # with what notify_about() needs of it
+        parent = (
+            Comment.objects.select_related("user")
+            .only("pk", "article_id", "thread_id", "status", "guest_email", "user")
+            .get(pk=parent_id)
+        )
+    except Comment.DoesNotExist:
+        parent = None
     if parent is None or parent.article_id != article.pk:
         raise ValidationError(
             _("The comment you are replying to is not part of this discussion."),
