@@ -200,25 +200,21 @@ class Report:
         )
 
     def scale(self):
-        turns = {size: self.results(f"scale-{size}-*.json") for size in ("small", "large")}
-        if not turns["small"] or not turns["large"]:
+        run = self.load("scale.json")
+        if not run:
             return
-        small, large = self.meta["scale_totals"]
-        page_ms = {
-            s: statistics.median(t for r in rows for t in r["times_ms"])
-            for s, rows in turns.items()
-        }
-        sql_ms = {s: statistics.median(r["sql_ms"] for r in rows) for s, rows in turns.items()}
-        ratio = page_ms["large"] / page_ms["small"]
-        row = turns["large"][0]
+        (small, _), (large, large_run) = run["results"].items()
+        page_ms = {size: statistics.median(r["times_ms"]) for size, r in run["results"].items()}
+        sql_ms = {size: statistics.median(r["sql_ms"]) for size, r in run["results"].items()}
+        ratio = page_ms[large] / page_ms[small]
         self.row(
-            f"scale: article N=1,000, default page, uncached, {small:,} → {large:,} comments"
-            f" in the table (2,000 articles); median of {len(turns['large'])} × {row['runs']}"
-            " GETs each, the two databases timed in turns",
+            f"scale: article N=1,000, default page, uncached, {int(small):,} → {int(large):,}"
+            f" comments in the table (2,000 articles); median of {run['runs']} GETs each, the"
+            " two databases in turns GET by GET",
             "PostgreSQL",
-            f"{ms(page_ms['small'])} → {ms(page_ms['large'])}; of which SQL"
-            f" {ms(sql_ms['small'])} → {ms(sql_ms['large'])}"
-            f" ({sql_ms['large'] / sql_ms['small']:.2f}×), {row['queries']} queries",
+            f"{ms(page_ms[small])} → {ms(page_ms[large])}; of which SQL"
+            f" {ms(sql_ms[small])} → {ms(sql_ms[large])}"
+            f" ({sql_ms[large] / sql_ms[small]:.2f}×), {large_run['queries']} queries",
             "–",
             f"{ratio:.2f}× the time",
             "≤ 1.2×",

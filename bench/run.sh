@@ -19,11 +19,12 @@
 #    front page; both N=1,000 article pages uncached, side by side; worker peak RSS;
 # 4. 16 guests posting to Newsboard for 20 s (bench/posting.py);
 # 5. the N=1,000 page (default, uncached) with 10,000 and with 1,000,000 comments in the
-#    table, two databases timed in turns (ABBAABBA), page and SQL time;
+#    table, the two databases timed GET by GET in turns (bench/scale.py), page and SQL time;
 # 6. the table (bench/report.py). Everything it started is stopped, its temp dir removed.
 #
 # Knobs: BENCH_PG_PORT (the first free from 25433), BENCH_PORT (28011, gunicorn),
-# BENCH_SIZES ("100 1000 5000"), BENCH_RUNS (15 timed GETs per page), BENCH_SCALE_TOTAL (1000000), BENCH_LOAD_SECONDS (10),
+# BENCH_SIZES ("100 1000 5000"), BENCH_RUNS (15 timed GETs per page), BENCH_SCALE_TOTAL (1000000),
+# BENCH_SCALE_RUNS (100 GETs of each database), BENCH_LOAD_SECONDS (10),
 # BENCH_POST_SECONDS (20), PEER_VENV, NEWSBOARD_PEER_DIR. wrk comes from Debian (apt-get
 # install wrk, done here when missing); without it the peer's driver falls back to its
 # slower Python client.
@@ -37,6 +38,7 @@ PEER_PY=$PEER_VENV/bin/python
 PORT=${BENCH_PORT:-28011}
 SIZES=${BENCH_SIZES:-100 1000 5000}
 RUNS=${BENCH_RUNS:-15}
+SCALE_RUNS=${BENCH_SCALE_RUNS:-100}
 WARMUP=1
 SCALE_TOTALS="10000 ${BENCH_SCALE_TOTAL:-1000000}"
 LOAD_SECONDS=${BENCH_LOAD_SECONDS:-10}
@@ -212,9 +214,9 @@ DJANGO_ALLOWED_HOSTS=127.0.0.1 NEWSBOARD_RATE_LIMIT_IP=1000000 NEWSBOARD_RATE_LI
   "$PY" bench/posting.py --port "$PORT" --run-dir "$RUN" --clients 16 --seconds "$POST_SECONDS"
 
 # ------------------------------------------------------------------ scale
-# Two databases, 10,000 and BENCH_SCALE_TOTAL comments, timed in four turns (small, large,
-# large, small, small, large, large, small) so that a drift in the machine's load hits both
-# alike; the SQL time of the page is taken apart from the page's, as it is what could grow.
+# Two databases, 10,000 and BENCH_SCALE_TOTAL comments, timed from one process GET by GET
+# in turns (bench/scale.py), so that the machine's drift hits both alike; the SQL time of
+# the page is taken apart from the page's, as it is what could grow.
 # Loading a million rows writes some 3 GB (table, indexes, WAL); with fsync on, a shared
 # disk makes that minutes. What follows only reads, so durability is switched off for the
 # rest of the run (the cluster is thrown away at the end).
@@ -232,18 +234,9 @@ psql_do newsboard_scale_large "VACUUM ANALYZE"
 # while the turns below are timed.
 psql_do postgres "CHECKPOINT"
 sync
-for turn in 1 2 3 4; do
-  order="small large"
-  [ $((turn % 2)) = 1 ] || order="large small"
-  for size in $order; do
-    total=$([ "$size" = small ] && echo "$1" || echo "$2")
-    log "[scale] article-1000, default page, $total comments in the table (turn $turn)"
-    DATABASE_URL=$SCALE_URL$([ "$size" = small ] || echo _large) "$PY" bench/render.py 1000 \
-      --modes default --caches off --runs "$RUNS" --warmup "$WARMUP" --sql-runs "$RUNS" \
-      --label "$total" \
-      --json "$RUN/scale-$size-$turn.json"
-  done
-done
+log "[scale] article-1000, default page, $1 and $2 comments in the table, GET by GET in turns"
+DATABASE_URL=$SCALE_URL "$PY" bench/scale.py newsboard_scale_large --small-label "$1" \
+  --large-label "$2" --runs "$SCALE_RUNS" --json "$RUN/scale.json"
 
 # ------------------------------------------------------------------ report
 LOADAVG_END=$(cut -d' ' -f1-3 /proc/loadavg)
