@@ -34,10 +34,15 @@ class Report:
         path = self.run / name
         return json.loads(path.read_text()) if path.exists() else None
 
-    def results(self, pattern):
-        """The result rows of every JSON file matching the pattern, in one list."""
+    def results(self, pattern, key):
+        """The result rows of every JSON file matching the pattern, one per key(row): the
+        turns of one measurement (bench/run.sh takes them ABAB) as one, with the mean of
+        their medians."""
         paths = sorted(self.run.glob(pattern))
-        return [r for path in paths for r in self.load(path.name)["results"]]
+        turns = {}
+        for row in (r for path in paths for r in self.load(path.name)["results"]):
+            turns.setdefault(key(row), []).append(row)
+        return {k: merged(rows) for k, rows in turns.items()}
 
     def row(self, what, db, ours, theirs="–", ratio="–", target="–", passed=None, cached=None):
         """One line; `passed` judges the uncached figure, `cached` (if given) the cached one."""
@@ -67,12 +72,12 @@ class Report:
 
     def renders(self):
         for vendor, label in DBS:
-            ours = self.results(f"nb-render-{vendor}-*.json")
-            theirs = self.results(f"xtd-render-{vendor}-*.json")
+            ours = self.results(
+                f"nb-render-{vendor}-*.json", lambda r: (r["n"], r["mode"], r["cache"])
+            )
+            theirs = self.results(f"xtd-render-{vendor}-*.json", lambda r: r["n"])
             if not ours or not theirs:
                 continue
-            ours = {(r["n"], r["mode"], r["cache"]): r for r in ours}
-            theirs = {r["n"]: r for r in theirs}
             for n in sorted(n for n, mode, cache in ours if mode == "full" and cache == "off"):
                 mine, peer = ours[n, "full", "off"], theirs[n]
                 cached = ours.get((n, "full", "on"))
@@ -84,7 +89,7 @@ class Report:
                     ratio += f" (cached {cached_speedup:.0f}×)"
                 judged = n >= 1000
                 self.row(
-                    f"full thread, N={n:,}: median of {mine['runs']}, uncached"
+                    f"full thread, N={n:,}: {runs(mine)}, uncached"
                     + (f" (cached {ms(cached['median_ms'])})" if cached else ""),
                     label,
                     page(mine),
@@ -145,7 +150,7 @@ class Report:
         home = self.load("load-nb-home.json")
         if home:
             self.row("gunicorn: front page /", "PostgreSQL", load(home, floor))
-        ours, theirs = self.load("load-nb-page.json"), self.load("load-xtd-page.json")
+        ours, theirs = self.load_turns("nb-page"), self.load_turns("xtd-page")
         if ours and theirs:
             ratio = rps_ratio(ours, theirs)
             self.row(
@@ -224,19 +229,20 @@ class Report:
     def notes(self):
         m = self.meta
         return [
-            "In-process cells: median server time, SQL queries, response bytes"
-            f" (django.test.Client, DEBUG off, anonymous reader, median of {m['runs']} GETs"
-            f" after {m['warmup'] + 1} untimed ones, one of them counting the queries)."
-            " Uncached: Django's DummyCache, so Newsboard renders every request from the"
-            " database, as xtd does; cached: the site's own cache, filled by the warm-up"
-            " (PostgreSQL only). gunicorn cells: req/s, p50 and p99 latency, worker peak RSS,"
-            f" share of the floor's req/s ({m['load_tool']} -t2 -c8 -d{m['load_seconds']}s"
-            " after a 2 s warm-up, 2 sync workers, DEBUG off, a fresh gunicorn per run; the"
-            " floor and the cached page ran in turns, twice each, and their means are"
+            "In-process cells: server time, SQL queries, response bytes (django.test.Client,"
+            " DEBUG off, anonymous reader; Newsboard and xtd in turns, twice each, each turn"
+            f" the median of {m['runs']} GETs after {m['warmup'] + 1} untimed ones, one of"
+            " them counting the queries, and the mean of the two medians). Uncached: Django's"
+            " DummyCache, so Newsboard renders every request from the database, as xtd does;"
+            " cached: the site's own cache, filled by the warm-up (PostgreSQL only). gunicorn"
+            " cells: req/s, p50 and p99 latency, worker peak RSS, share of the floor's req/s"
+            f" ({m['load_tool']} -t2 -c8 -d{m['load_seconds']}s after a 2 s warm-up, 2 sync"
+            " workers, DEBUG off, a fresh gunicorn per run; the floor and the cached page ran"
+            " in turns, twice each, and so did both uncached article pages: their means are"
             " compared). Both projects get the same threads (the peer harness's shape.py)."
-            " The scale rows run"
-            " with fsync off (set for loading the million rows; they only read). The machine"
-            " is shared: compare ratios from one run, not absolute numbers across runs.",
+            " The scale row runs with fsync off (set for loading the million rows; it only"
+            " reads). The machine is shared: compare ratios from one run, not absolute"
+            " numbers across runs.",
         ]
 
 
@@ -246,6 +252,28 @@ def ms(value):
 
 def page(r):
     return f"{ms(r['median_ms'])}, {r['queries']} q, {r['bytes'] / 1000:,.0f} kB"
+
+
+def runs(row):
+    """How a time was taken: "median of 15", or "mean of 2 medians of 8"."""
+    if "turns" in row:
+        return f"mean of {row['turns']} medians of {row['runs'] // row['turns']}"
+    return f"median of {row['runs']}"
+
+
+def merged(turns):
+    """Rows of one in-process measurement taken in turns, as one: the mean of their
+    medians, all their runs, the extremes of their extremes."""
+    if len(turns) == 1:
+        return turns[0]
+    return {
+        **turns[0],
+        "median_ms": statistics.fmean(r["median_ms"] for r in turns),
+        "min_ms": min(r["min_ms"] for r in turns),
+        "max_ms": max(r["max_ms"] for r in turns),
+        "runs": sum(r["runs"] for r in turns),
+        "turns": len(turns),
+    }
 
 
 def rps_ratio(ours, theirs):

@@ -12,11 +12,12 @@
 #
 # 1. a throwaway PostgreSQL (.ci/postgres.sh, 127.0.0.1:$BENCH_PG_PORT, stock settings);
 # 2. both projects load N = 100, 1,000, 5,000 comments into SQLite and PostgreSQL (side by
-#    side: nothing is timed yet), then, one at a time, time their article pages in-process
-#    (Newsboard: whole discussion and default page, uncached and cached);
+#    side: nothing is timed yet), then, one at a time and in turns (ABAB), time their
+#    article pages in-process (Newsboard: whole discussion and default page, uncached and
+#    cached);
 # 3. gunicorn (2 sync workers, DEBUG off, PostgreSQL) under wrk: xtd's 20-byte floor
 #    view and Newsboard's cached N=1,000 article page in turns, twice each; Newsboard's
-#    front page; both N=1,000 article pages uncached, side by side; worker peak RSS;
+#    front page; both N=1,000 article pages uncached, in turns, twice each; worker peak RSS;
 # 4. 16 guests posting to Newsboard for 20 s (bench/posting.py);
 # 5. the N=1,000 page (default, uncached) with 10,000 and with 1,000,000 comments in the
 #    table, the two databases timed GET by GET in turns (bench/scale.py), page and SQL time;
@@ -166,19 +167,23 @@ done
 [ "$failed" = 0 ] || { log "loading failed"; exit 1; }
 
 # ------------------------------------------------------------------ in-process renders
-# Per database and N, Newsboard then xtd right after it, so that the machine's load drifts
-# as little as possible between the two figures that are compared.
+# Per database and N, Newsboard and xtd in turns, twice each (ABAB, half the timed GETs
+# each time), so that a drift in the machine's speed hits both figures that are compared.
+TURN_RUNS=$(((RUNS + 1) / 2))
 for DB in sqlite postgresql; do
   export DATABASE_URL PEER_DB
   DATABASE_URL=$(url_for "$DB") PEER_DB=$(peer_db "$DB")
   for n in $SIZES; do
-    log "[$DB] N=$n: Newsboard, then xtd (its bench_render), in-process"
-    # cached: on PostgreSQL only, the production database (it hardly matters once cached)
-    "$PY" bench/render.py "$n" --runs "$RUNS" --warmup "$WARMUP" \
-      --caches off $([ "$DB" = sqlite ] || echo on) --json "$RUN/nb-render-$DB-$n.json"
-    # shellcheck disable=SC2046
-    xtd manage.py bench_render "$n" $([ "$n" = "${SIZES##* }" ] && echo --floor) \
-      --runs "$RUNS" --warmup "$WARMUP" --json "$RUN/xtd-render-$DB-$n.json" | sed 's/^/    /'
+    for turn in 1 2; do
+      log "[$DB] N=$n: Newsboard, then xtd (its bench_render), in-process (turn $turn)"
+      # cached: on PostgreSQL only, the production database (it hardly matters once cached)
+      "$PY" bench/render.py "$n" --runs "$TURN_RUNS" --warmup "$WARMUP" \
+        --caches off $([ "$DB" = sqlite ] || echo on) --json "$RUN/nb-render-$DB-$n-$turn.json"
+      # shellcheck disable=SC2046
+      xtd manage.py bench_render "$n" $([ "$n" = "${SIZES##* }" ] && echo --floor) \
+        --runs "$TURN_RUNS" --warmup "$WARMUP" --json "$RUN/xtd-render-$DB-$n-$turn.json" \
+        | sed 's/^/    /'
+    done
   done
 done
 
@@ -203,8 +208,11 @@ nb_drive() {  # the same for Newsboard's gunicorn, with the environment set abov
     nb_drive "nb-page-cached$turn" /articles/article-1000/
   done
   nb_drive nb-home /
-  (export NEWSBOARD_BENCH_CACHE=off && nb_drive nb-page /articles/article-1000/)
-  (unset DJANGO_SETTINGS_MODULE && drive xtd-page /articles/article-1000/)
+  # both N=1,000 pages uncached, in turns too
+  for turn in "" -2; do
+    (export NEWSBOARD_BENCH_CACHE=off && nb_drive "nb-page$turn" /articles/article-1000/)
+    (unset DJANGO_SETTINGS_MODULE && drive "xtd-page$turn" /articles/article-1000/)
+  done
 )
 
 # ------------------------------------------------------------------ posting
@@ -259,7 +267,7 @@ json.dump({
     "sqlite": sqlite3.sqlite_version,
     "load_tool": first_line(["wrk", "--version"]).split(" [")[0] if shutil.which("wrk") else "pyload",
     "load_seconds": $LOAD_SECONDS,
-    "runs": $RUNS,
+    "runs": $TURN_RUNS,
     "warmup": $WARMUP,
     "scale_totals": [int(n) for n in "$SCALE_TOTALS".split()],
 }, open(sys.argv[1], "w"), indent=1)
