@@ -257,9 +257,9 @@ def test_a_page_one_process_cached_is_served_by_the_other_from_redis(
     post(article, "Already there.")
     assert "Already there." in Reader(process_a).get(article.get_absolute_url()).text
     [key] = empty_redis.keys("*article-page:*")
-    version, _page = RedisSerializer().loads(empty_redis.get(key))
+    version, _pieces = RedisSerializer().loads(empty_redis.get(key))
     # What Redis holds for the page is what the other process shows.
-    kept = (version, b"<p>Straight from Redis.</p>")
+    kept = (version, [b"<p>Straight from Redis.</p>"])
     empty_redis.set(key, RedisSerializer().dumps(kept), keepttl=True)
     page = Reader(process_b).get(article.get_absolute_url())
     assert page.status == 200
