@@ -17,10 +17,9 @@ import argparse
 import json
 import statistics
 import sys
-import time
 
 from common import setup_django
-from render import NO_CACHE, check
+from render import NO_CACHE, check, timed_get
 
 setup_django()
 
@@ -57,7 +56,7 @@ def main():
         for _ in range(args.runs):
             for label, database in databases.items():
                 connections["default"] = database
-                page, sql = timed_get(client)
+                page, sql = timed_get(client, URL)
                 results[label]["times_ms"].append(round(page * 1000, 2))
                 results[label]["sql_ms"].append(round(sql * 1000, 2))
     for label, result in results.items():
@@ -69,24 +68,6 @@ def main():
         )
     with open(args.json_out, "w") as out:
         json.dump({"db": connection.vendor, "runs": args.runs, "results": results}, out, indent=1)
-
-
-def timed_get(client):
-    """(seconds for the GET, seconds of it spent executing SQL)."""
-    spent = []
-
-    def timed(execute, sql, params, many, context):
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            spent.append(time.perf_counter() - started)
-
-    with connection.execute_wrapper(timed):
-        started = time.perf_counter()
-        check(client.get(URL), URL)
-        page = time.perf_counter() - started
-    return page, sum(spent)
 
 
 if __name__ == "__main__":
