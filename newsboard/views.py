@@ -84,7 +84,7 @@ class SignupView(RedirectURLMixin, CreateView):
         messages.success(
             self.request,
             _(
-                "Welcome, %(name)s. We sent a link to %(email)s: follow it to confirm your "
+                "Welcome, %(name)s! We sent a link to %(email)s: follow it to confirm your "
                 "address. Until then your comments wait for a moderator."
             )
             % {"name": user.public_name, "email": user.email},

@@ -68,6 +68,11 @@ def test_signup_signs_the_reader_in_and_emails_a_confirmation_link(
     assert path_of(link_in(mail.outbox[0])).startswith("/accounts/confirm-email/")
 
 
+def test_the_welcome_reads_well_after_a_name_ending_in_a_full_stop(client):
+    response = client.post(reverse("signup"), signup_data(), follow=True)
+    assert "Welcome, Ada L.! We sent a link to ada@example.org" in response.content.decode()
+
+
 def test_signup_with_an_email_already_used_is_refused_and_the_form_kept(client):
     UserFactory(email="Ada@Example.org")
     response = client.post(reverse("signup"), signup_data(email="ada@example.ORG"))

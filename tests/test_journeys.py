@@ -326,7 +326,7 @@ def test_new_member_signs_up_and_confirming_the_address_publishes_their_comment(
     page.get_by_role("button", name="Create my account").click()
     page.wait_for_url(f"**{article.get_absolute_url()}")
     expect(messages(page)).to_contain_text(
-        "Welcome, Ada Lovelace. We sent a link to ada@example.org"
+        "Welcome, Ada Lovelace! We sent a link to ada@example.org"
     )
 
     comment_form(page).locator("textarea[name=body]").fill("My first comment here.")
