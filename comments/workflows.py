@@ -272,6 +272,7 @@ HOLD_RULES = {
     "premoderation": gettext_lazy("Pre-moderation"),
     "unverified_email": gettext_lazy("Unconfirmed email"),
     "reports": gettext_lazy("Reported by readers"),
+    "imported": gettext_lazy("Held where it came from"),
 }
 
 
@@ -698,10 +699,14 @@ def discussion_changed(article_ids):
 
 
 def recount(*, article_ids, parent_ids=()):
-    """Recompute the denormalized approved counts from the comments themselves."""
+    """Recompute the denormalized approved counts, and when each article's latest approved
+    comment was posted, from the comments themselves."""
     approved = Comment.objects.filter(status=Comment.Status.APPROVED)
     Article.objects.filter(pk__in=article_ids).update(
         discussion_changed_at=timezone.now(),
+        last_commented_at=Subquery(
+            approved.filter(article=OuterRef("pk")).order_by("-created_at").values("created_at")[:1]
+        ),
         comment_count=Coalesce(
             Subquery(
                 approved.filter(article=OuterRef("pk"))

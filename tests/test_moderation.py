@@ -76,6 +76,19 @@ def test_counts_count_approved_comments_only(article, settings):
     assert article.comment_count == 1
 
 
+def test_last_commented_at_follows_the_latest_approved_comment(article, moderator):
+    earlier = post(article, "The first word", email="first@example.org")
+    later = post(article, "The last word", email="last@example.org")
+    article.refresh_from_db()
+    assert article.last_commented_at == later.created_at
+    workflows.set_status(Comment.objects.filter(pk=later.pk), Comment.Status.REMOVED, by=moderator)
+    article.refresh_from_db()
+    assert article.last_commented_at == earlier.created_at
+    workflows.set_status(Comment.objects.filter(pk=earlier.pk), Comment.Status.SPAM, by=moderator)
+    article.refresh_from_db()
+    assert article.last_commented_at is None
+
+
 def test_guest_can_reply_to_their_own_pending_comment(client, article, settings):
     settings.NEWSBOARD_NEW_COMMENTER_APPROVALS = 2
     client.post(post_url(article), guest_data(body="first"))
