@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from articles.models import Article
 from comments import workflows
@@ -319,6 +320,12 @@ def test_wordpress_statuses_become_ours(articles):
     assert comment("Buy [watches]").status == Comment.Status.SPAM
     assert comment("Something rude.").status == Comment.Status.REMOVED
     assert Article.objects.get(slug="council-vote").comment_count == 4
+
+
+def test_moderators_see_why_an_imported_comment_is_held(articles, admin_client):
+    run("import_wordpress", WORDPRESS)
+    queue = admin_client.get(reverse("admin:comments_comment_changelist"))
+    assert "Held where it came from: awaiting moderation in WordPress" in queue.text
 
 
 def test_wordpress_pingbacks_and_trackbacks_are_skipped_with_the_reason(articles):
