@@ -157,22 +157,14 @@ def check_rate_limits(*, user, guest_email, ip_address, now):
     each count answered from its index. It is written out in SQL because
     building it through the ORM took longer than any other step of a post.
     """
-    column = {
-        name: connection.ops.quote_name(Comment._meta.get_field(name).column)
-        for name in ("ip_address", "user", "guest_email", "created_at")
-    }
+    table, column = _comment_columns("ip_address", "user", "guest_email", "created_at")
     recent = {}  # scope -> (condition, its parameters)
     if ip_address:
         # as the field stores it (IPv6 in the one spelling it keeps)
         stored = Comment._meta.get_field("ip_address").get_db_prep_value(ip_address, connection)
         recent["ip"] = (f"{column['ip_address']} = %s", [stored])
-    if user is not None:
-        recent["author"] = (f"{column['user']} = %s", [user.pk])
-    elif guest_email:
-        recent["author"] = (
-            f"{column['user']} IS NULL AND {column['guest_email']} = %s",
-            [guest_email],
-        )
+    if user is not None or guest_email:
+        recent["author"] = _authored_by(column, user, guest_email)
     if not recent:
         return
     conditions, params = [], []
@@ -184,7 +176,6 @@ def check_rate_limits(*, user, guest_email, ip_address, now):
             connection.ops.adapt_datetimefield_value(now - timedelta(seconds=seconds)),
         ]
     counts_sql = ", ".join(f"COUNT(*) FILTER (WHERE {condition})" for condition in conditions)
-    table = connection.ops.quote_name(Comment._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {counts_sql} FROM {table} WHERE {' OR '.join(conditions)}",  # noqa: S608
@@ -786,6 +777,22 @@ def _parent_for_reply(article, parent_id, viewer):
     return parent
 
 
+def _comment_columns(*fields):
+    """The comments table and these fields' columns, quoted, for the SQL written out here."""
+    quote = connection.ops.quote_name
+    return quote(Comment._meta.db_table), {
+        name: quote(Comment._meta.get_field(name).column) for name in fields
+    }
+
+
+def _authored_by(column, user, guest_email):
+    """(condition, parameters) for the comments of this member, or of this guest by their
+    email (stored lowercased: an exact match can use its index)."""
+    if user is not None:
+        return f"{column['user']} = %s", [user.pk]
+    return f"{column['user']} IS NULL AND {column['guest_email']} = %s", [guest_email]
+
+
 def _author_record(body, user, guest_email, *, now):
     """What the rules need of the author's past, in one statement: (same_text, decided).
 
@@ -796,27 +803,16 @@ def _author_record(body, user, guest_email, *, now):
     first, for _author_holds(). It is written out in SQL because building its
     two halves through the ORM took longer than anything else a post does.
     """
-    column = {
-        name: connection.ops.quote_name(Comment._meta.get_field(name).column)
-        for name in ("id", "article", "parent", "created_at", "status", "user", "guest_email")
-    }
-    # guest_email is stored lowercased: an exact match can use its index
-    if user is not None:
-        author, author_params = f"{column['user']} = %s", [user.pk]
-    else:
-        author, author_params = (
-            f"{column['user']} IS NULL AND {column['guest_email']} = %s",
-            [guest_email],
-        )
-    table = connection.ops.quote_name(Comment._meta.db_table)
-    body_column = connection.ops.quote_name(Comment._meta.get_field("body").column)
     # what the rules read, and what a duplicate given back is shown and answered with
     # (the article, for its headline, only when the text was posted elsewhere: rare)
-    selected = ", ".join(column.values())
+    shown = ("id", "article", "parent", "created_at", "status", "user", "guest_email")
+    table, column = _comment_columns(*shown, "body")
+    selected = ", ".join(column[name] for name in shown)
+    author, author_params = _authored_by(column, user, guest_email)
     decided_statuses = [Comment.Status.APPROVED, Comment.Status.REMOVED, Comment.Status.SPAM]
     rows = Comment.objects.raw(
         f"SELECT * FROM (SELECT {selected}, 1 AS same_text FROM {table}"  # noqa: S608
-        f" WHERE {author} AND {body_column} = %s AND {column['created_at']} >= %s"
+        f" WHERE {author} AND {column['body']} = %s AND {column['created_at']} >= %s"
         f" ORDER BY {column['created_at']}) AS same"
         f" UNION ALL SELECT * FROM (SELECT {selected}, 0 AS same_text FROM {table}"
         f" WHERE {author} AND {column['status']} IN (%s, %s, %s)"
