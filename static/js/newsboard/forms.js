@@ -1,4 +1,4 @@
-// Small helpers for the forms our features handle in the page.
+// Small helpers for the forms and links our features handle in the page.
 
 // A short message under a form, read out by screen readers (an error from the server).
 export function showNote(form, text) {
