@@ -181,7 +181,7 @@ class Finding:
 def inspected(html, *, allowed_scripts=None):
     """The inspector after reading a page; our own script is allowed."""
     inspector = ActiveContentInspector(
-        allowed_script_prefixes=allowed_scripts or (static("js/newsboard.js"),)
+        allowed_script_prefixes=allowed_scripts or (static("js/newsboard/main.js"),)
     )
     inspector.feed(html)
     inspector.close()
@@ -378,7 +378,7 @@ def test_every_vector_fits_the_shortest_article_field():
 
 CAUGHT = {
     "script": "<script>alert(1)</script>",
-    "foreign-script": f'<script src="{static("js/newsboard.js")}//evil.example"></script>',
+    "foreign-script": f'<script src="{static("js/newsboard/main.js")}//evil.example"></script>',
     "event-handler": "<img src=x onerror=alert(1)>",
     "event-handler-on-svg": "<svg><g onload=alert(1)></g></svg>",
     "tab-split-entity-scheme": '<a href="java&#x09;script:alert(1)">x</a>',
@@ -405,7 +405,7 @@ def test_inspector_flags_active_content(html):
 
 def test_inspector_accepts_our_own_script_and_sanitized_text():
     html = (
-        f'<script src="{static("js/newsboard.js")}" defer></script>'
+        f'<script type="module" src="{static("js/newsboard/main.js")}"></script>'
         '<script type="application/ld+json">{}</script>'
         '<div class="comment-text"><p><a href="https://example.org" rel="nofollow ugc noopener">'
         "x</a> <em>y</em></p></div>"
