@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from comments.models import Comment
 
-from .factories import ArticleFactory, post
+from ..factories import ArticleFactory, post
 
 pytestmark = pytest.mark.django_db
 

@@ -27,8 +27,8 @@ from django.core.cache.backends.redis import RedisSerializer
 from django.db import connection
 from django.urls import reverse
 
-from .conftest import REDIS_SERVER, WITH_A_REDIS_SERVER
-from .factories import ArticleFactory, post
+from ..conftest import REDIS_SERVER, WITH_A_REDIS_SERVER
+from ..factories import ArticleFactory, post
 
 pytestmark = [
     pytest.mark.skipif(
