@@ -4,7 +4,12 @@
 #                on http://127.0.0.1:$(PORT)/ with the task worker (e-mail, printed to the
 #                console) beside it (PORT=8000; DJANGO_DEBUG=1 unless you set it;
 #                DEMO_ARGS changes the demo content options)
-#   make test    run pytest; PYTEST_ARGS is passed through, e.g. make test PYTEST_ARGS="-x -k tree"
+#   make test    the whole suite, browser, two-process and fuzz tests included (without
+#                Chromium or redis-server those skip and say why, unless CI=true);
+#                PYTEST_ARGS is passed through, e.g. make test PYTEST_ARGS="-x -k tree"
+#   make test-fast  the edit-test loop: everything but the tests marked browser,
+#                multiprocess or fuzz (tests/system/ and a few browser checks elsewhere),
+#                stopping at the first failure; PYTEST_ARGS as above
 #   make lint    ruff check .
 #   make bench   Newsboard against django-comments-xtd (the peer harness in ../shared/peers/xtd)
 #                in one run: render times, gunicorn + wrk, posting, 1,000,000 comments; prints
@@ -35,7 +40,7 @@ STAMP := $(VENV)/.installed-from-lock
 PORT ?= 8000
 DEMO_ARGS ?= --articles 12 --comments 400 --seed 1
 
-.PHONY: help venv run test lint bench lock clean
+.PHONY: help venv run test test-fast lint bench lock clean
 
 help:
 	@sed -n '/^#/!q; s/^# \{0,1\}//p' Makefile
@@ -64,6 +69,9 @@ run: venv
 
 test: venv
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-fast: venv
+	$(VENV)/bin/pytest -m "not browser and not multiprocess and not fuzz" -x $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .

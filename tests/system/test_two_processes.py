@@ -31,6 +31,7 @@ from ..conftest import REDIS_SERVER, WITH_A_REDIS_SERVER
 from ..factories import ArticleFactory, post
 
 pytestmark = [
+    pytest.mark.multiprocess,
     pytest.mark.skipif(
         connection.vendor != "postgresql",
         reason="the processes share the database: SQLite's test database is in this process",
