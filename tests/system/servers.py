@@ -12,11 +12,13 @@ listening socket already bound (`--bind fd://N`), so no other run can take the p
 between the choice and the bind. The throwaway PostgreSQL server is .ci/postgres.sh's.
 
 Only the standard library: the load script and the bench import this module without
-Django set up, with the project's root on sys.path.
+Django set up, with the project's root on sys.path. `python -m tests.system.servers DIR`
+prints the production variables as shell exports, for bench/run.sh.
 """
 
 import os
 import secrets
+import shlex
 import socket
 import subprocess
 import sys
@@ -49,29 +51,33 @@ class Server:
     log_path: Path
 
 
-def production_environment(directory, **variables):
-    """The environment of an app process under the production settings (DEBUG off),
-    relaxed for plain HTTP on 127.0.0.1: none of the site's variables from ours, a new
-    secret key, static files collected into directory/static (see production_settings)
-    and uploads in directory/media; then `variables`, DATABASE_URL among them."""
+def production_variables(directory):
+    """The site's variables for the production settings (DEBUG off) relaxed for plain HTTP
+    on 127.0.0.1: a new secret key, static files collected into directory/static (see
+    production_settings.py) and uploads in directory/media."""
     directory = Path(directory)
+    return {
+        "DJANGO_SETTINGS_MODULE": "tests.system.production_settings",
+        "NEWSBOARD_RUN_STATIC_ROOT": str(directory / "static"),
+        "DJANGO_MEDIA_ROOT": str(directory / "media"),
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_SESSION_COOKIE_SECURE": "0",
+        "DJANGO_CSRF_COOKIE_SECURE": "0",
+        "DJANGO_SECURE_HSTS_SECONDS": "0",
+    }
+
+
+def production_environment(directory, **variables):
+    """The environment of an app process: ours without any of the site's variables, the
+    production variables above, the project on PYTHONPATH, then `variables`
+    (DATABASE_URL among them)."""
     environment = {
         name: value for name, value in os.environ.items() if not name.startswith(SITE_VARIABLES)
     }
-    environment.update(
-        PYTHONPATH=str(ROOT),
-        DJANGO_SETTINGS_MODULE="tests.system.production_settings",
-        NEWSBOARD_RUN_STATIC_ROOT=str(directory / "static"),
-        DJANGO_MEDIA_ROOT=str(directory / "media"),
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        DJANGO_SECURE_SSL_REDIRECT="0",
-        DJANGO_SESSION_COOKIE_SECURE="0",
-        DJANGO_CSRF_COOKIE_SECURE="0",
-        DJANGO_SECURE_HSTS_SECONDS="0",
-    )
-    environment.update(variables)
+    environment.update(production_variables(directory), PYTHONPATH=str(ROOT), **variables)
     return environment
 
 
@@ -218,3 +224,9 @@ def serve_redis(directory, *, executable="redis-server", first_port=REDIS_FIRST_
         yield f"redis://127.0.0.1:{port}/0"
     finally:
         stop(process)
+
+
+if __name__ == "__main__":
+    # bench/run.sh, whose every step runs with these: eval "$(python -m tests.system.servers DIR)"
+    for name, value in production_variables(sys.argv[1]).items():
+        print(f"export {name}={shlex.quote(value)}")
