@@ -22,7 +22,9 @@
 #    tests/system/servers.py, the harness the two-process tests and .ci/ use);
 # 5. the N=1,000 page (default, uncached) with 10,000 and with 1,000,000 comments in the
 #    table, the two databases timed GET by GET in turns (bench/scale.py), page and SQL time;
-# 6. the table (bench/report.py). Everything it started is stopped, its temp dir removed.
+# 6. the table (bench/report.py), every guard rail judged PASS or FAIL against its
+#    reference from this run (bench/README.md); the exit status is 1 when one fails.
+#    Everything it started is stopped, its temp dir removed.
 #
 # Knobs: BENCH_PG_PORT (the first free from 25433), BENCH_PORT (28011, gunicorn),
 # BENCH_SIZES ("100 1000 5000"), BENCH_RUNS (15 timed GETs per page), BENCH_SCALE_TOTAL (1000000),
@@ -277,6 +279,12 @@ rm -rf "$RESULTS/latest"
 mkdir -p "$RESULTS/latest"
 cp "$RUN"/*.json "$RESULTS/latest/"
 echo
-"$PY" bench/report.py "$RUN" "$RESULTS/latest.md"
+status=0
+"$PY" bench/report.py "$RUN" "$RESULTS/latest.md" || status=$?
 echo
-log "done: bench/results/latest.md"
+if [ "$status" = 0 ]; then
+  log "done, every guard rail PASS: bench/results/latest.md"
+else
+  log "done, a guard rail FAILED (see the list above): bench/results/latest.md"
+fi
+exit "$status"
