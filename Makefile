@@ -13,8 +13,9 @@
 #   make lint    ruff check .
 #   make bench   Newsboard against django-comments-xtd (the peer harness in ../shared/peers/xtd)
 #                in one run: render times, gunicorn + wrk, posting, 1,000,000 comments; prints
-#                one table with the targets and writes bench/results/latest.md (under 10 min;
-#                runs its own PostgreSQL; installs wrk with apt-get when missing)
+#                one table with every guard rail PASS or FAIL (exits 1 on a FAIL) and writes
+#                bench/results/latest.md (under 10 min; runs its own PostgreSQL; installs wrk
+#                with apt-get when missing); see bench/README.md
 #   make venv    create .venv and install requirements.lock (run, test and lint do it for you;
 #                it re-installs only when requirements.lock or build-constraints.txt changed)
 #   make lock    regenerate requirements.lock from pyproject.toml after changing dependencies:
