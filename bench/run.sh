@@ -103,7 +103,8 @@ export PYTHONWARNINGS="ignore::DeprecationWarning,ignore::PendingDeprecationWarn
 # Newsboard: the production settings (DEBUG off) relaxed for plain HTTP on 127.0.0.1, as
 # the server harness (tests/system/servers.py) gives them to every server it starts, with
 # static files and uploads in the run's temp dir; bench.settings adds the cache switch.
-eval "$("$PY" -m tests.system.servers "$RUN")"
+exports=$("$PY" -m tests.system.servers "$RUN")
+eval "$exports"
 export DJANGO_SETTINGS_MODULE=bench.settings DJANGO_ALLOWED_HOSTS=127.0.0.1,testserver
 # the peer: its settings read these
 export PEER_SQLITE_PATH=$RUN/xtd.sqlite3 PEER_PG_NAME=peerxtd
