@@ -14,8 +14,7 @@ from django.utils import timezone
 from articles.models import Article
 from comments import workflows
 from comments.models import Comment
-
-from ..factories import ArticleFactory, SectionFactory, UserFactory, post
+from tests.factories import ArticleFactory, SectionFactory, UserFactory, post
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,7 @@ from django.utils import timezone
 from articles.models import Article
 from comments import workflows
 from comments.models import Comment
-
-from ..factories import ArticleFactory, post
+from tests.factories import ArticleFactory, post
 
 pytestmark = pytest.mark.django_db
 

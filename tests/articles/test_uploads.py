@@ -22,8 +22,7 @@ from django.utils import timezone
 from PIL import Image
 
 from articles.models import Article, Section
-
-from ..factories import ArticleFactory, UserFactory
+from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

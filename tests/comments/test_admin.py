@@ -4,8 +4,7 @@ import pytest
 from django.urls import reverse
 
 from comments.models import Comment
-
-from ..factories import post
+from tests.factories import post
 
 pytestmark = pytest.mark.django_db
 

@@ -31,8 +31,7 @@ from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler
 from django.urls import reverse
 
 from comments.models import Comment
-
-from ..factories import ArticleFactory, UserFactory
+from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

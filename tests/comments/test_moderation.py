@@ -12,8 +12,7 @@ from django.utils import timezone
 from articles.models import Article
 from comments import workflows
 from comments.models import Block, Comment, ModeratedPhrase, ModerationAction, Report
-
-from ..factories import ArticleFactory, UserFactory, post, post_url
+from tests.factories import ArticleFactory, UserFactory, post, post_url
 
 pytestmark = pytest.mark.django_db
 

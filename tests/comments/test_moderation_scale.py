@@ -11,8 +11,7 @@ from django.db import connection
 
 from comments import workflows
 from comments.models import Comment, ModeratedPhrase
-
-from ..factories import post
+from tests.factories import post
 
 pytestmark = pytest.mark.django_db
 

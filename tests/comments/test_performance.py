@@ -12,8 +12,7 @@ from django.utils import timezone
 from articles.models import Article
 from comments import workflows
 from comments.models import Comment
-
-from ..factories import ArticleFactory, UserFactory, guest_data, post, post_url
+from tests.factories import ArticleFactory, UserFactory, guest_data, post, post_url
 
 pytestmark = pytest.mark.django_db
 

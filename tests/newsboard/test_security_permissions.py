@@ -31,8 +31,7 @@ from comments.models import (
 )
 from comments.views import GUEST_COOKIE
 from newsboard.models import User
-
-from ..factories import ArticleFactory, UserFactory, post
+from tests.factories import ArticleFactory, UserFactory, post
 
 pytestmark = pytest.mark.django_db
 
