@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from comments import workflows
 from comments.models import Comment, Report
-from tests.factories import UserFactory, post
+
+from ..factories import UserFactory, post
 
 User = get_user_model()
 PASSWORD = "correct horse battery staple"

@@ -14,7 +14,8 @@ from django.utils import timezone
 from articles.models import Article
 from comments import workflows
 from comments.models import Comment
-from tests.factories import ArticleFactory, SectionFactory, UserFactory, post
+
+from ..factories import ArticleFactory, SectionFactory, UserFactory, post
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,8 @@ from django.utils import timezone
 from articles.models import Article
 from comments import workflows
 from comments.models import Comment
-from tests.factories import ArticleFactory, post
+
+from ..factories import ArticleFactory, post
 
 pytestmark = pytest.mark.django_db
 

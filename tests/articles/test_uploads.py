@@ -22,7 +22,8 @@ from django.utils import timezone
 from PIL import Image
 
 from articles.models import Article, Section
-from tests.factories import ArticleFactory, UserFactory
+
+from ..factories import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

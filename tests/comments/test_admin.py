@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 
 from comments.models import Comment
-from tests.factories import post
+
+from ..factories import post
 
 pytestmark = pytest.mark.django_db
 

@@ -31,7 +31,8 @@ from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler
 from django.urls import reverse
 
 from comments.models import Comment
-from tests.factories import ArticleFactory, UserFactory
+
+from ..factories import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

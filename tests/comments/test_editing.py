@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import Comment, CommentRevision, ModeratedPhrase
-from tests.factories import UserFactory, post
+
+from ..factories import UserFactory, post
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,8 @@ from articles.models import Article
 from comments import workflows
 from comments.imports import engine
 from comments.models import Comment, ModerationAction
-from tests.factories import ArticleFactory, UserFactory, post
+
+from ..factories import ArticleFactory, UserFactory, post
 
 pytestmark = pytest.mark.django_db
 

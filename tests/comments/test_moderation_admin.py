@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from comments import workflows
 from comments.models import Block, Comment, ModerationAction, Report
-from tests.conftest import IN_A_BROWSER
-from tests.factories import ArticleFactory, UserFactory, post
+
+from ..conftest import IN_A_BROWSER
+from ..factories import ArticleFactory, UserFactory, post
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,8 @@ from django.db import connection
 
 from comments import workflows
 from comments.models import Comment, ModeratedPhrase
-from tests.factories import post
+
+from ..factories import post
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from comments import notifications, workflows
 from comments.models import Comment, Follow, Notification
-from tests.factories import UserFactory, post
+
+from ..factories import UserFactory, post
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,8 @@ from django.utils import timezone
 from articles.models import Article
 from comments import workflows
 from comments.models import Comment
-from tests.factories import ArticleFactory, UserFactory, guest_data, post, post_url
+
+from ..factories import ArticleFactory, UserFactory, guest_data, post, post_url
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,8 @@ from django.utils import timezone
 from comments import workflows
 from comments.models import Comment
 from comments.views import GUEST_COOKIE
-from tests.factories import ArticleFactory, UserFactory, guest_data, post, post_url
+
+from ..factories import ArticleFactory, UserFactory, guest_data, post, post_url
 
 pytestmark = pytest.mark.django_db
 

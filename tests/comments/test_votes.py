@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from comments import workflows
 from comments.models import Comment, Vote
-from tests.factories import ArticleFactory, UserFactory, post
+
+from ..factories import ArticleFactory, UserFactory, post
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,8 @@ from django.urls import reverse
 from comments.models import Block, Comment, Report
 from newsboard import settings as newsboard_settings
 from newsboard.http import client_ip
-from tests.factories import UserFactory, guest_data, post, post_url
+
+from ..factories import UserFactory, guest_data, post, post_url
 
 pytestmark = pytest.mark.django_db
 

@@ -31,7 +31,8 @@ from comments.models import (
 )
 from comments.views import GUEST_COOKIE
 from newsboard.models import User
-from tests.factories import ArticleFactory, UserFactory, post
+
+from ..factories import ArticleFactory, UserFactory, post
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,9 @@ from playwright.sync_api import expect
 from articles.models import Article
 from comments.models import Comment, Report, Vote
 from comments.workflows import set_featured, set_status
-from tests.conftest import IN_A_BROWSER, sign_in
-from tests.factories import ArticleFactory, UserFactory, post
+
+from ..conftest import IN_A_BROWSER, sign_in
+from ..factories import ArticleFactory, UserFactory, post
 
 pytestmark = IN_A_BROWSER
 User = get_user_model()

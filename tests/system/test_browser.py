@@ -1,8 +1,9 @@
 """In a real Chromium (Debian's, driven by Playwright): a reader replies through the form."""
 
 from comments.models import Comment
-from tests.conftest import IN_A_BROWSER, enclosing_comment_id
-from tests.factories import ArticleFactory, UserFactory, post
+
+from ..conftest import IN_A_BROWSER, enclosing_comment_id
+from ..factories import ArticleFactory, UserFactory, post
 
 pytestmark = IN_A_BROWSER
 

@@ -17,7 +17,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from comments.models import Comment
-from tests.factories import ArticleFactory, post
+
+from ..factories import ArticleFactory, post
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
 

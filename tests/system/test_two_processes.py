@@ -20,9 +20,8 @@ from django.core.cache.backends.redis import RedisSerializer
 from django.db import connection
 from django.urls import reverse
 
-from tests.conftest import REDIS_SERVER, WITH_A_REDIS_SERVER
-from tests.factories import ArticleFactory, post
-
+from ..conftest import REDIS_SERVER, WITH_A_REDIS_SERVER
+from ..factories import ArticleFactory, post
 from .servers import manage, production_environment, serve, serve_redis
 
 pytestmark = [
