@@ -111,6 +111,14 @@ class Report:
             theirs = self.results(f"xtd-render-{vendor}-*.json", lambda r: r["n"])
             if not ours or not theirs:
                 continue
+            unmeasured = [n for n in JUDGED_SIZES if (n, "full", "off") not in ours]
+            if unmeasured:
+                self.rail(
+                    "the rails' sizes measured (BENCH_SIZES)",
+                    label,
+                    f"no N = {', '.join(f'{n:,}' for n in unmeasured)} in this run",
+                    False,
+                )
             for n in sorted(n for n, mode, cache in ours if mode == "full" and cache == "off"):
                 mine, peer = ours[n, "full", "off"], theirs[n]
                 cached = ours.get((n, "full", "on"))

@@ -144,3 +144,12 @@ def test_a_figure_outside_its_rail_fails_it_and_the_run(run, change, failing):
     [line] = [line for line in text.splitlines() if line.startswith("- FAIL: ")]
     assert line.startswith(f"- FAIL: {failing}")
     assert "Guard rails: 22 of 23 PASS" in text
+
+
+def test_a_run_without_the_sizes_the_rails_judge_fails(run):
+    for path in run.glob("*-render-*.json"):
+        rows = json.loads(path.read_text())
+        write(path, {"results": [row for row in rows["results"] if row["n"] != 5000]})
+    table, text = rails(run)
+    assert table.failed()
+    assert "- FAIL: the rails' sizes measured (BENCH_SIZES) (SQLite): no N = 5,000" in text
