@@ -16,6 +16,7 @@ Django set up, with the project's root on sys.path. `python -m tests.system.serv
 prints the production variables as shell exports, for bench/run.sh.
 """
 
+import http.client
 import os
 import secrets
 import shlex
@@ -23,7 +24,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
 import urllib.request
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -152,7 +152,7 @@ def answers_200(url):
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
             return response.status == 200
-    except (OSError, urllib.error.HTTPError):
+    except (OSError, http.client.HTTPException):  # HTTPError (4xx, 5xx) is an OSError
         return False
 
 
