@@ -4,12 +4,18 @@
 #                on http://127.0.0.1:$(PORT)/ with the task worker (e-mail, printed to the
 #                console) beside it (PORT=8000; DJANGO_DEBUG=1 unless you set it;
 #                DEMO_ARGS changes the demo content options)
-#   make test    run pytest; PYTEST_ARGS is passed through, e.g. make test PYTEST_ARGS="-x -k tree"
+#   make test    the whole suite, browser, two-process and fuzz tests included (without
+#                Chromium or redis-server those skip and say why, unless CI=true);
+#                PYTEST_ARGS is passed through, e.g. make test PYTEST_ARGS="-x -k tree"
+#   make test-fast  the edit-test loop: everything but the tests marked browser,
+#                multiprocess or fuzz (tests/system/ and a few browser checks elsewhere),
+#                stopping at the first failure; PYTEST_ARGS as above
 #   make lint    ruff check .
 #   make bench   Newsboard against django-comments-xtd (the peer harness in ../shared/peers/xtd)
 #                in one run: render times, gunicorn + wrk, posting, 1,000,000 comments; prints
-#                one table with the targets and writes bench/results/latest.md (under 10 min;
-#                runs its own PostgreSQL; installs wrk with apt-get when missing)
+#                one table with every guard rail PASS or FAIL (exits 1 on a FAIL) and writes
+#                bench/results/latest.md (under 10 min; runs its own PostgreSQL; installs wrk
+#                with apt-get when missing); see bench/README.md
 #   make venv    create .venv and install requirements.lock (run, test and lint do it for you;
 #                it re-installs only when requirements.lock or build-constraints.txt changed)
 #   make lock    regenerate requirements.lock from pyproject.toml after changing dependencies:
@@ -35,7 +41,7 @@ STAMP := $(VENV)/.installed-from-lock
 PORT ?= 8000
 DEMO_ARGS ?= --articles 12 --comments 400 --seed 1
 
-.PHONY: help venv run test lint bench lock clean
+.PHONY: help venv run test test-fast lint bench lock clean
 
 help:
 	@sed -n '/^#/!q; s/^# \{0,1\}//p' Makefile
@@ -64,6 +70,9 @@ run: venv
 
 test: venv
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-fast: venv
+	$(VENV)/bin/pytest -m "not browser and not multiprocess and not fuzz" -x $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .

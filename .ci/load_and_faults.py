@@ -29,9 +29,9 @@ Everything it starts is stopped and its temp dirs removed, whatever happens.
     .venv/bin/python .ci/load_and_faults.py     (.ci/run runs it after the tests)
 
 Needs the PostgreSQL server binaries in /usr/lib/postgresql/*/bin; as root, the server
-runs as the user postgres. With DEBUG off pages need collected static files; they go
-to the run's temp dir (a two-line settings module there sets STATIC_ROOT), not into
-the project.
+runs as the user postgres. gunicorn and the management commands run through
+tests/system/servers.py, as the two-process tests and the bench do; with DEBUG off
+pages need collected static files, which go to the run's temp dir, not into the project.
 """
 
 import contextlib
@@ -45,7 +45,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -68,7 +67,15 @@ except ImportError:
     ) from None
 
 ROOT = Path(__file__).resolve().parent.parent
-VENV_BIN = ROOT / ".venv" / "bin"
+sys.path.insert(0, str(ROOT))
+
+from tests.system.servers import (  # noqa: E402 (the project's root is on sys.path now)
+    ServerError,
+    free_port,
+    manage,
+    production_environment,
+    serve,
+)
 
 LOAD_CLIENTS = 16
 LOAD_POSTS = 2000
@@ -111,22 +118,6 @@ class Violation(Exception):
 
 def log(message=""):
     print(message, flush=True)
-
-
-def free_port(start):
-    """The first port from start up that we could bind on 127.0.0.1 ourselves.
-
-    Start below the kernel's ephemeral range (32768 and up on Linux): a port in it can be
-    held by some client's socket, which no connect probe sees, and the restart below
-    needs the same port free again later.
-    """
-    for port in itertools.count(start):
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
 
 
 def read_log(path):
@@ -234,91 +225,6 @@ class Postgres:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-class Site:
-    """The project's management commands and gunicorn, with production settings."""
-
-    def __init__(self, database_url, port, workdir):
-        self.base = f"http://127.0.0.1:{port}"
-        self.port = port
-        self.log_path = f"{workdir}/gunicorn.log"
-        self.process = None
-        # newsboard.settings with one change: static files are collected into the temp dir.
-        static_root = f"{workdir}/static"
-        Path(workdir, "load_settings.py").write_text(
-            f"from newsboard.settings import *  # noqa: F403\nSTATIC_ROOT = {static_root!r}\n"
-        )
-        self.env = {
-            name: value
-            for name, value in os.environ.items()
-            if not name.startswith(("DJANGO_", "NEWSBOARD_", "DATABASE_", "EMAIL_", "REDIS_"))
-        }
-        self.env.update(
-            PYTHONPATH=os.pathsep.join([str(ROOT), workdir]),
-            DJANGO_SETTINGS_MODULE="load_settings",
-            DJANGO_DEBUG="0",
-            DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-            DJANGO_ALLOWED_HOSTS="127.0.0.1",
-            DJANGO_SECURE_SSL_REDIRECT="0",
-            DJANGO_SESSION_COOKIE_SECURE="0",
-            DJANGO_CSRF_COOKIE_SECURE="0",
-            DJANGO_SECURE_HSTS_SECONDS="0",
-            DJANGO_MEDIA_ROOT=f"{workdir}/media",
-            DATABASE_URL=database_url,
-            # Every client posts from 127.0.0.1, far faster than any reader may.
-            NEWSBOARD_RATE_LIMIT_IP="1000000",
-            NEWSBOARD_RATE_LIMIT_AUTHOR="1000000",
-            NEWSBOARD_NEW_COMMENTER_APPROVALS="0",
-            NEWSBOARD_TASKS="immediate",
-        )
-
-    def manage(self, *args):
-        result = subprocess.run(
-            [VENV_BIN / "python", "manage.py", *args],
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-        )
-        if result.returncode:
-            raise Violation(f"manage.py {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
-        return result.stdout
-
-    def start(self):
-        with open(self.log_path, "a") as server_log:
-            self.process = subprocess.Popen(
-                [VENV_BIN / "gunicorn", "newsboard.wsgi", "--workers", "2",
-                 "--bind", f"127.0.0.1:{self.port}"],
-                cwd=ROOT,
-                env=self.env,
-                stdin=subprocess.DEVNULL,
-                stdout=server_log,
-                stderr=subprocess.STDOUT,
-            )  # fmt: skip
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{self.base}/healthz", timeout=5) as response:
-                    if response.status == 200:
-                        return
-            except (OSError, http.client.HTTPException):
-                pass
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                log_tail = "\n".join(read_log(self.log_path)[-30:])
-                raise Violation(f"gunicorn did not come up; its log:\n{log_tail}")
-            time.sleep(0.2)
-
-    def stop(self):
-        if self.process is None:
-            return
-        self.process.terminate()  # the master stops its workers
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.process = None
-
-
 # --- the clients ----------------------------------------------------------------------
 
 
@@ -382,7 +288,7 @@ class Client:
 
     def request(self, path, data=None):
         body = urllib.parse.urlencode(data).encode() if data is not None else None
-        request = urllib.request.Request(self.site.base + path, data=body)
+        request = urllib.request.Request(self.site.url + path, data=body)
         started = time.monotonic()
         try:
             try:
@@ -829,13 +735,14 @@ def fault_phase(site, pg, articles, tag):
     return problems
 
 
-def set_up(site):
+def set_up(environment):
     """Migrates, collects static files, loads demo content; returns the articles open for
     comments as [(id, slug)]."""
-    site.manage("migrate", "--noinput")
-    site.manage("collectstatic", "--noinput")
-    site.manage("demo_content", "--articles", "3", "--comments", "50", "--seed", "1")
-    listed = site.manage(
+    manage(environment, "migrate", "--noinput")
+    manage(environment, "collectstatic", "--noinput")
+    manage(environment, "demo_content", "--articles", "3", "--comments", "50", "--seed", "1")
+    listed = manage(
+        environment,
         "shell",
         "--verbosity",
         "0",
@@ -868,11 +775,19 @@ def main():
             pg.init()
             pg.start()
             pg.create_database()
-            site = Site(pg.url, free_port(pg.port + 1), workdir)
-            cleanup.callback(lambda: server_log.extend(read_log(site.log_path)))
-            cleanup.callback(site.stop)
-            articles = set_up(site)
-            site.start()
+            environment = production_environment(
+                workdir,
+                DATABASE_URL=pg.url,
+                # Every client posts from 127.0.0.1, far faster than any reader may.
+                NEWSBOARD_RATE_LIMIT_IP="1000000",
+                NEWSBOARD_RATE_LIMIT_AUTHOR="1000000",
+                NEWSBOARD_NEW_COMMENTER_APPROVALS="0",
+                NEWSBOARD_TASKS="immediate",
+            )
+            articles = set_up(environment)
+            gunicorn_log = Path(workdir, "gunicorn.log")
+            cleanup.callback(lambda: server_log.extend(read_log(gunicorn_log)))
+            site = cleanup.enter_context(serve(environment, log_path=gunicorn_log, workers=2))
             log(
                 f"PostgreSQL on port {pg.port}, gunicorn (2 workers) on port {site.port}, "
                 f"{len(articles)} articles; set up in {time.monotonic() - started:.1f} s"
@@ -881,7 +796,7 @@ def main():
             run_ends = started + RUN_BUDGET
             problems += [f"load: {p}" for p in load_phase(site, pg, articles, tag, run_ends)]
             problems += [f"faults: {p}" for p in fault_phase(site, pg, articles, tag)]
-        except Violation as error:
+        except (Violation, ServerError) as error:
             problems.append(str(error))
 
     log(f"\nTook {time.monotonic() - started:.0f} s.")

@@ -12,11 +12,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PEER_DIR = Path(os.environ.get("NEWSBOARD_PEER_DIR", ROOT.parent / "shared" / "peers" / "xtd"))
+# The scripts run as `python bench/NAME.py`: the project, and the server harness in
+# tests/system/servers.py, are importable once this module is.
+sys.path.insert(0, str(ROOT))
 
 
 def setup_django():
     """Django with bench.settings (production settings from the environment)."""
-    sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     import django
 

@@ -1,11 +1,11 @@
 """Posting throughput: concurrent guests posting comments to Newsboard under gunicorn.
 
-    python bench/posting.py --port 28011 --run-dir DIR [--clients 16] [--seconds 20]
+    python bench/posting.py --run-dir DIR [--clients 16] [--seconds 20]
 
-Starts gunicorn (2 sync workers, DEBUG off, settings from the environment, as
-bench/run.sh sets them, behind a reverse proxy on 127.0.0.1 as documented:
-DJANGO_TRUSTED_PROXIES), then `clients` threads, each with an address of its
-own in X-Forwarded-For, each GET the article page
+Starts gunicorn through tests/system/servers.py (2 sync workers, DEBUG off,
+settings from the environment, as bench/run.sh sets them, behind a reverse proxy
+on 127.0.0.1 as documented: DJANGO_TRUSTED_PROXIES), then `clients` threads,
+each with an address of its own in X-Forwarded-For, each GET the article page
 /articles/bench-posting/ for the CSRF cookie and token and, until `seconds`
 have passed, POST the comment form again and again (the cookies the first
 post sets are kept, as a browser would, but for the message a browser reads
@@ -21,9 +21,7 @@ import http.client
 import json
 import os
 import re
-import signal
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -31,7 +29,9 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import urlencode
 
-from common import ROOT, setup_django
+from common import setup_django
+
+from tests.system.servers import serve
 
 SLUG = "bench-posting"
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -40,7 +40,6 @@ COMMENT_URL = re.compile(r"/comments/(\d+)/")
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--run-dir", required=True)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=20)
@@ -50,11 +49,16 @@ def main():
     from comments.models import Comment
 
     before = Comment.objects.filter(article__slug=SLUG).count()
-    server = start_gunicorn(args.port, Path(args.run_dir))
-    try:
-        results = run_clients(args.port, args.clients, args.seconds)
-    finally:
-        stop(server)
+    run_dir = Path(args.run_dir)
+    # Behind the documented reverse proxy on 127.0.0.1: the clients' own addresses
+    # (X-Forwarded-For) count for the per-address rate limit, as in production.
+    environment = {**os.environ, "DJANGO_TRUSTED_PROXIES": "127.0.0.1"}
+    options = ["--worker-class", "sync", "--timeout", "60", "--log-level", "warning",
+               "--pid", str(run_dir / "gunicorn-posting.pid")]  # fmt: skip
+    with serve(
+        environment, log_path=run_dir / "gunicorn-posting.log", workers=2, options=options
+    ) as server:
+        results = run_clients(server.port, args.clients, args.seconds)
     gained = Comment.objects.filter(article__slug=SLUG).count() - before
     statuses = Counter(status for status, _latency in results["posts"])
     latencies = sorted(latency for _status, latency in results["posts"])
@@ -82,57 +86,6 @@ def main():
         f" rows added {gained} (303s: {posted})",
         flush=True,
     )
-
-
-def start_gunicorn(port, run_dir):
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    log = open(run_dir / "gunicorn-posting.log", "w")  # noqa: SIM115 (closed in stop)
-    options = "--workers 2 --worker-class sync --timeout 60 --no-control-socket --log-level warning"
-    # Behind the documented reverse proxy on 127.0.0.1: the clients' own addresses
-    # (X-Forwarded-For) count for the per-address rate limit, as in production.
-    env = {**os.environ, "DJANGO_TRUSTED_PROXIES": "127.0.0.1"}
-    process = subprocess.Popen(
-        [
-            str(gunicorn),
-            "newsboard.wsgi:application",
-            "--chdir",
-            str(ROOT),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--pid",
-            str(run_dir / "gunicorn-posting.pid"),
-            *options.split(),
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=env,
-    )
-    process.log = log
-    deadline = time.time() + 30
-    while True:
-        if process.poll() is not None:
-            raise SystemExit(f"gunicorn exited early, see {log.name}")
-        try:
-            status, _headers, _body = request(port, "GET", f"/articles/{SLUG}/")
-            if status == 200:
-                return process
-        except OSError:
-            pass
-        if time.time() > deadline:
-            stop(process)
-            raise SystemExit(f"gunicorn not ready after 30 s, see {log.name}")
-        time.sleep(0.2)
-
-
-def stop(process):
-    if process.poll() is None:
-        os.kill(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.kill(process.pid, signal.SIGKILL)
-            process.wait()
-    process.log.close()
 
 
 def request(port, method, path, body=None, cookies=None, client_address=None):

@@ -4,7 +4,9 @@
 
 Reads the JSON files that bench/run.sh left in RUN_DIR (Newsboard's and the
 peer's in-process renders, the gunicorn loads, the posting run, the scale
-run, meta.json), prints the table and writes it to OUT.md.
+run, meta.json), prints the table and writes it to OUT.md. Every guard rail
+(bench/README.md) is judged PASS or FAIL against its reference measured in the
+same run, and listed again at the end; the exit status is 1 when one fails.
 """
 
 import json
@@ -14,6 +16,16 @@ from pathlib import Path
 
 DBS = (("sqlite", "SQLite"), ("postgresql", "PostgreSQL"))
 
+# The guard rails: each is judged against a reference measured in the same run.
+FULL_THREAD_SPEEDUP = 4  # full-thread render, N = 1,000 and 5,000, as fast as xtd's
+DEFAULT_PAGE_MS = 50  # the default page of a 5,000-comment article
+CACHED_SHARE_OF_FLOOR = 0.25  # cached article page, req/s, of the Django floor's
+UNCACHED_RPS_RATIO = 15  # uncached N = 1,000 article page, req/s, of xtd's
+SCALE_RATIO = 1.2  # the page with 1,000,000 comments in the table, of that with 10,000
+BYTES_PER_COMMENT = 1200  # HTML of the full thread, N = 1,000 and 5,000
+POSTING_PER_S = 100  # comments/s, 16 clients
+JUDGED_SIZES = (1000, 5000)
+
 
 def main():
     run, out = Path(sys.argv[1]), Path(sys.argv[2])
@@ -22,6 +34,7 @@ def main():
     print(text)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text + "\n")
+    return 1 if report.failed() else 0
 
 
 class Report:
@@ -29,6 +42,7 @@ class Report:
         self.run = run
         self.meta = self.load("meta.json")
         self.rows = []
+        self.rails = []  # (rail, database, measured, passed)
 
     def load(self, name):
         path = self.run / name
@@ -46,13 +60,23 @@ class Report:
 
     def row(self, what, db, ours, theirs="–", ratio="–", target="–", passed=None, cached=None):
         """One line; `passed` judges the uncached figure, `cached` (if given) the cached one."""
-        verdict = "–" if passed is None else ("**PASS**" if passed else "**MISS**")
+        verdict = "–" if passed is None else f"**{pass_or_fail(passed)}**"
         if cached is not None:
-            verdict += f" (cached: {'PASS' if cached else 'MISS'})"
+            verdict += f" (cached: {pass_or_fail(cached)})"
         self.rows.append(f"| {what} | {db} | {ours} | {theirs} | {ratio} | {target} | {verdict} |")
+
+    def rail(self, rail, db, measured, passed):
+        """Records a guard rail's verdict for the list at the end; returns it."""
+        self.rails.append((rail, db, measured, passed))
+        return passed
+
+    def failed(self):
+        return not self.rails or not all(passed for *_rest, passed in self.rails)
 
     def render(self):
         self.renders()
+        self.queries()
+        self.bytes_per_comment()
         self.loads()
         self.posting()
         self.scale()
@@ -68,7 +92,16 @@ class Report:
             "| measurement | DB | Newsboard | django-comments-xtd | Newsboard vs xtd | target | |",
             "|---|---|---|---|---|---|---|",
         ]
-        return "\n".join(head + self.rows + [""] + self.notes())
+        return "\n".join(head + self.rows + [""] + self.rail_list() + [""] + self.notes())
+
+    def rail_list(self):
+        passed = sum(verdict for *_rest, verdict in self.rails)
+        lines = [f"Guard rails: {passed} of {len(self.rails)} PASS", ""]
+        lines += [
+            f"- {pass_or_fail(verdict)}: {rail}{f' ({db})' if db != '–' else ''}: {measured}"
+            for rail, db, measured, verdict in self.rails
+        ]
+        return lines
 
     def renders(self):
         for vendor, label in DBS:
@@ -78,6 +111,14 @@ class Report:
             theirs = self.results(f"xtd-render-{vendor}-*.json", lambda r: r["n"])
             if not ours or not theirs:
                 continue
+            unmeasured = [n for n in JUDGED_SIZES if (n, "full", "off") not in ours]
+            if unmeasured:
+                self.rail(
+                    "the rails' sizes measured (BENCH_SIZES)",
+                    label,
+                    f"no N = {', '.join(f'{n:,}' for n in unmeasured)} in this run",
+                    False,
+                )
             for n in sorted(n for n, mode, cache in ours if mode == "full" and cache == "off"):
                 mine, peer = ours[n, "full", "off"], theirs[n]
                 cached = ours.get((n, "full", "on"))
@@ -87,7 +128,22 @@ class Report:
                 if cached:
                     cached_speedup = peer["median_ms"] / cached["median_ms"]
                     ratio += f" (cached {cached_speedup:.0f}×)"
-                judged = n >= 1000
+                judged = n in JUDGED_SIZES
+                passed = cached_passed = None
+                if judged:
+                    passed = self.rail(
+                        f"full thread N={n:,} uncached, ≥ {FULL_THREAD_SPEEDUP}× as fast as xtd",
+                        label,
+                        f"{speedup:.2f}×",
+                        speedup >= FULL_THREAD_SPEEDUP,
+                    )
+                if judged and cached:
+                    cached_passed = self.rail(
+                        f"full thread N={n:,} cached, ≥ {FULL_THREAD_SPEEDUP}× as fast as xtd",
+                        label,
+                        f"{cached_speedup:.0f}×",
+                        cached_speedup >= FULL_THREAD_SPEEDUP,
+                    )
                 self.row(
                     f"full thread, N={n:,}: {runs(mine)}, uncached"
                     + (f" (cached {ms(cached['median_ms'])})" if cached else ""),
@@ -95,12 +151,27 @@ class Report:
                     page(mine),
                     page(peer),
                     ratio,
-                    "≥ 5× as fast" if judged else "–",
-                    speedup >= 5 if judged else None,
-                    cached_speedup >= 5 if judged and cached else None,
+                    f"≥ {FULL_THREAD_SPEEDUP}× as fast" if judged else "–",
+                    passed,
+                    cached_passed,
                 )
             for n in sorted(n for n, mode, cache in ours if mode == "default" and cache == "off"):
                 mine, cached = ours[n, "default", "off"], ours.get((n, "default", "on"))
+                passed = cached_passed = None
+                if n == 5000:
+                    passed = self.rail(
+                        f"default page N=5,000 uncached, < {DEFAULT_PAGE_MS} ms",
+                        label,
+                        ms(mine["median_ms"]),
+                        mine["median_ms"] < DEFAULT_PAGE_MS,
+                    )
+                if n == 5000 and cached:
+                    cached_passed = self.rail(
+                        f"default page N=5,000 cached, < {DEFAULT_PAGE_MS} ms",
+                        label,
+                        ms(cached["median_ms"]),
+                        cached["median_ms"] < DEFAULT_PAGE_MS,
+                    )
                 self.row(
                     f"default page, N={n:,}: {mine['comments']:,} comments shown, uncached"
                     + (f" (cached {ms(cached['median_ms'])})" if cached else ""),
@@ -108,9 +179,9 @@ class Report:
                     page(mine),
                     "(no pagination)",
                     f"{theirs[n]['median_ms'] / mine['median_ms']:.1f}× xtd's full page",
-                    "< 50 ms" if n == 5000 else "–",
-                    mine["median_ms"] < 50 if n == 5000 else None,
-                    cached["median_ms"] < 50 if n == 5000 and cached else None,
+                    f"< {DEFAULT_PAGE_MS} ms" if n == 5000 else "–",
+                    passed,
+                    cached_passed,
                 )
             if 0 in theirs:
                 self.row(
@@ -118,6 +189,61 @@ class Report:
                     label,
                     "–",
                     ms(theirs[0]["median_ms"]),
+                )
+
+    def queries(self):
+        """Queries per page, uncached, for every N: the same count whatever the N."""
+        for vendor, label in DBS:
+            ours = self.results(
+                f"nb-render-{vendor}-*.json", lambda r: (r["n"], r["mode"], r["cache"])
+            )
+            theirs = self.results(f"xtd-render-{vendor}-*.json", lambda r: r["n"])
+            if not ours:
+                continue
+            sizes = sorted({n for n, _mode, cache in ours if cache == "off"})
+            counts = {
+                mode: [ours[n, mode, "off"]["queries"] for n in sizes if (n, mode, "off") in ours]
+                for mode in ("full", "default")
+            }
+            measured = "; ".join(
+                f"{mode} {', '.join(map(str, found))}" for mode, found in counts.items() if found
+            )
+            constant = all(len(set(found)) == 1 for found in counts.values() if found)
+            self.row(
+                f"queries per page, uncached, N={' / '.join(f'{n:,}' for n in sizes)}",
+                label,
+                measured,
+                ", ".join(str(theirs[n]["queries"]) for n in sizes if n in theirs) or "–",
+                "–",
+                "the same for every N",
+                self.rail("queries per page constant in N", label, measured, constant),
+            )
+
+    def bytes_per_comment(self):
+        """HTML bytes of the full-thread page over its N comments."""
+        for vendor, label in DBS:
+            ours = self.results(
+                f"nb-render-{vendor}-*.json", lambda r: (r["n"], r["mode"], r["cache"])
+            )
+            theirs = self.results(f"xtd-render-{vendor}-*.json", lambda r: r["n"])
+            for n in JUDGED_SIZES:
+                if (n, "full", "off") not in ours:
+                    continue
+                per_comment = ours[n, "full", "off"]["bytes"] / n
+                peer = theirs[n]["bytes"] / n if n in theirs else None
+                self.row(
+                    f"HTML bytes per comment, full thread N={n:,} (page bytes / N)",
+                    label,
+                    f"{per_comment:,.0f} B",
+                    f"{peer:,.0f} B" if peer else "–",
+                    f"{per_comment / peer:.2f}× xtd's" if peer else "–",
+                    f"≤ {BYTES_PER_COMMENT:,} B",
+                    self.rail(
+                        f"HTML bytes per comment, full thread N={n:,}, ≤ {BYTES_PER_COMMENT:,} B",
+                        label,
+                        f"{per_comment:,.0f} B" + (f" (xtd {peer:,.0f} B)" if peer else ""),
+                        per_comment <= BYTES_PER_COMMENT,
+                    ),
                 )
 
     def load_turns(self, name):
@@ -159,8 +285,13 @@ class Report:
                 load(ours, floor),
                 load(theirs, floor),
                 f"{ratio:.1f}× the req/s" if ratio else "n/a: xtd completed no request",
-                "≥ 20× the req/s",
-                ratio >= 20 if ratio else None,
+                f"≥ {UNCACHED_RPS_RATIO}× the req/s",
+                self.rail(
+                    f"uncached N=1,000 page, ≥ {UNCACHED_RPS_RATIO}× xtd's req/s",
+                    "PostgreSQL",
+                    f"{ratio:.1f}×" if ratio else "xtd completed no request",
+                    bool(ratio) and ratio >= UNCACHED_RPS_RATIO,
+                ),
             )
             cached = self.load_turns("nb-page-cached")
             if cached:
@@ -172,8 +303,13 @@ class Report:
                     load(cached, floor),
                     "–",
                     f"{ratio:.1f}× the req/s" if ratio else "n/a",
-                    "≥ 25% of the floor's req/s",
-                    of_floor >= 0.25 if of_floor is not None else None,
+                    f"≥ {CACHED_SHARE_OF_FLOOR:.0%} of the floor's req/s",
+                    self.rail(
+                        f"cached page, ≥ {CACHED_SHARE_OF_FLOOR:.0%} of the Django floor's req/s",
+                        "PostgreSQL",
+                        f"{of_floor:.1%}" if of_floor is not None else "no floor run",
+                        of_floor is not None and of_floor >= CACHED_SHARE_OF_FLOOR,
+                    ),
                 )
             mine, peer = rss(ours), rss(theirs)
             self.row(
@@ -183,7 +319,12 @@ class Report:
                 f"{peer:.1f} MiB",
                 f"{mine / peer:.2f}×",
                 "≤ xtd",
-                mine <= peer,
+                self.rail(
+                    "gunicorn worker peak RSS ≤ xtd's",
+                    "PostgreSQL",
+                    f"{mine:.1f} MiB (xtd {peer:.1f} MiB)",
+                    mine <= peer,
+                ),
             )
 
     def posting(self):
@@ -200,8 +341,15 @@ class Report:
             f" statuses {p['statuses']}",
             "–",
             "–",
-            "≥ 150 comments/s, rows = 303s, no 5xx",
-            p["comments_per_s"] >= 150 and sound,
+            f"≥ {POSTING_PER_S} comments/s, rows = 303s, no 5xx",
+            self.rail(
+                f"posting with {p['clients']} clients, ≥ {POSTING_PER_S} comments/s,"
+                " rows = 303s, no 5xx",
+                "PostgreSQL",
+                f"{p['comments_per_s']} comments/s, rows {'=' if p['rows_match'] else '≠'} 303s,"
+                f" {p['server_errors']} 5xx",
+                p["comments_per_s"] >= POSTING_PER_S and sound,
+            ),
         )
 
     def scale(self):
@@ -222,8 +370,14 @@ class Report:
             f" ({sql_ms[large] / sql_ms[small]:.2f}×), {large_run['queries']} queries",
             "–",
             f"{ratio:.2f}× the time",
-            "≤ 1.2×",
-            ratio <= 1.2,
+            f"≤ {SCALE_RATIO}×",
+            self.rail(
+                f"scale: {int(small):,} → {int(large):,} comments in the table,"
+                f" ≤ {SCALE_RATIO}× the time",
+                "PostgreSQL",
+                f"{ratio:.2f}×",
+                ratio <= SCALE_RATIO,
+            ),
         )
 
     def notes(self):
@@ -244,6 +398,10 @@ class Report:
             " reads). The machine is shared: compare ratios from one run, not absolute"
             " numbers across runs.",
         ]
+
+
+def pass_or_fail(passed):
+    return "PASS" if passed else "FAIL"
 
 
 def ms(value):
@@ -299,4 +457,4 @@ def load(r, floor=None):
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -18,10 +18,13 @@
 # 3. gunicorn (2 sync workers, DEBUG off, PostgreSQL) under wrk: xtd's 20-byte floor
 #    view and Newsboard's cached N=1,000 article page in turns, twice each; Newsboard's
 #    front page; both N=1,000 article pages uncached, in turns, twice each; worker peak RSS;
-# 4. 16 guests posting to Newsboard for 20 s (bench/posting.py);
+# 4. 16 guests posting to Newsboard for 20 s (bench/posting.py; its gunicorn is started by
+#    tests/system/servers.py, the harness the two-process tests and .ci/ use);
 # 5. the N=1,000 page (default, uncached) with 10,000 and with 1,000,000 comments in the
 #    table, the two databases timed GET by GET in turns (bench/scale.py), page and SQL time;
-# 6. the table (bench/report.py). Everything it started is stopped, its temp dir removed.
+# 6. the table (bench/report.py), every guard rail judged PASS or FAIL against its
+#    reference from this run (bench/README.md); the exit status is 1 when one fails.
+#    Everything it started is stopped, its temp dir removed.
 #
 # Knobs: BENCH_PG_PORT (the first free from 25433), BENCH_PORT (28011, gunicorn),
 # BENCH_SIZES ("100 1000 5000"), BENCH_RUNS (15 timed GETs per page), BENCH_SCALE_TOTAL (1000000),
@@ -97,13 +100,12 @@ fi
 # ------------------------------------------------------------------ environment
 export PYTHONDONTWRITEBYTECODE=1
 export PYTHONWARNINGS="ignore::DeprecationWarning,ignore::PendingDeprecationWarning"
-# Newsboard: production settings (DEBUG off) relaxed for plain HTTP on 127.0.0.1
-export DJANGO_SETTINGS_MODULE=bench.settings NEWSBOARD_BENCH_STATIC_ROOT=$RUN/static
-export DJANGO_MEDIA_ROOT=$RUN/media DJANGO_DEBUG=0
-DJANGO_SECRET_KEY=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(50))')
-export DJANGO_SECRET_KEY DJANGO_ALLOWED_HOSTS=127.0.0.1,testserver
-export DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SESSION_COOKIE_SECURE=0 DJANGO_CSRF_COOKIE_SECURE=0
-export DJANGO_SECURE_HSTS_SECONDS=0
+# Newsboard: the production settings (DEBUG off) relaxed for plain HTTP on 127.0.0.1, as
+# the server harness (tests/system/servers.py) gives them to every server it starts, with
+# static files and uploads in the run's temp dir; bench.settings adds the cache switch.
+exports=$("$PY" -m tests.system.servers "$RUN")
+eval "$exports"
+export DJANGO_SETTINGS_MODULE=bench.settings DJANGO_ALLOWED_HOSTS=127.0.0.1,testserver
 # the peer: its settings read these
 export PEER_SQLITE_PATH=$RUN/xtd.sqlite3 PEER_PG_NAME=peerxtd
 
@@ -196,6 +198,8 @@ drive() {  # drive NAME PATH [load.py options]: one gunicorn, one wrk run (the p
   "$PEER_PY" "$PEER/bench/load.py" --name "$name" --path "$path" --port "$PORT" \
     --run-dir "$RUN" --duration "$LOAD_SECONDS" --warmup 2 "$@" | sed 's/^/    /'
 }
+# The peer's driver starts both projects' gunicorns itself, with one command line and one
+# way of reading the workers' memory, so that the two are measured alike.
 nb_drive() {  # the same for Newsboard's gunicorn, with the environment set above
   drive "$@" --wsgi newsboard.wsgi:application --chdir "$ROOT" --gunicorn "$ROOT/.venv/bin/gunicorn"
 }
@@ -219,7 +223,7 @@ nb_drive() {  # the same for Newsboard's gunicorn, with the environment set abov
 log "[posting] 16 guests for $POST_SECONDS s"
 DJANGO_ALLOWED_HOSTS=127.0.0.1 NEWSBOARD_RATE_LIMIT_IP=1000000 NEWSBOARD_RATE_LIMIT_AUTHOR=1000000 \
   NEWSBOARD_NEW_COMMENTER_APPROVALS=0 \
-  "$PY" bench/posting.py --port "$PORT" --run-dir "$RUN" --clients 16 --seconds "$POST_SECONDS"
+  "$PY" bench/posting.py --run-dir "$RUN" --clients 16 --seconds "$POST_SECONDS"
 
 # ------------------------------------------------------------------ scale
 # Two databases, 10,000 and BENCH_SCALE_TOTAL comments, timed from one process GET by GET
@@ -276,6 +280,12 @@ rm -rf "$RESULTS/latest"
 mkdir -p "$RESULTS/latest"
 cp "$RUN"/*.json "$RESULTS/latest/"
 echo
-"$PY" bench/report.py "$RUN" "$RESULTS/latest.md"
+status=0
+"$PY" bench/report.py "$RUN" "$RESULTS/latest.md" || status=$?
 echo
-log "done: bench/results/latest.md"
+if [ "$status" = 0 ]; then
+  log "done, every guard rail PASS: bench/results/latest.md"
+else
+  log "done, a guard rail FAILED (see the list above): bench/results/latest.md"
+fi
+exit "$status"

@@ -1,18 +1,13 @@
-"""Settings for `make bench`: production settings from the environment, static files elsewhere.
-
-Everything comes from newsboard.settings and the environment (DEBUG off,
-PostgreSQL or SQLite from DATABASE_URL, the discussion sizes from the
-NEWSBOARD_* variables). Two additions: STATIC_ROOT, which is not an
-environment variable, points at the run's temp dir, where bench/run.sh runs
-collectstatic, so the benchmark never writes into the project; and
-NEWSBOARD_BENCH_CACHE=off turns every cache off for the uncached runs.
+"""Settings for `make bench`: the production settings that every server the harness in
+tests/system/servers.py starts runs under (everything from the environment, DEBUG off,
+PostgreSQL or SQLite from DATABASE_URL, static files collected into the run's temp
+dir), plus one switch: NEWSBOARD_BENCH_CACHE=off turns every cache off for the
+uncached runs.
 """
 
 import os
 
-from newsboard.settings import *  # noqa: F403
-
-STATIC_ROOT = os.environ["NEWSBOARD_BENCH_STATIC_ROOT"]
+from tests.system.production_settings import *  # noqa: F403
 
 # NEWSBOARD_BENCH_CACHE=off: no cache at all (Django's DummyCache), so every request
 # renders from the database, as the peer does; unset: the site's own cache settings.

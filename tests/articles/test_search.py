@@ -12,7 +12,7 @@ from articles.models import Article
 from comments import workflows
 from comments.models import Comment
 
-from .factories import ArticleFactory, post
+from ..factories import ArticleFactory, post
 
 pytestmark = pytest.mark.django_db
 

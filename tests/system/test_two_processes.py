@@ -7,30 +7,25 @@ writes, the other shows at once.
 """
 
 import http.cookiejar
-import os
 import re
-import secrets
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from contextlib import suppress
+from contextlib import ExitStack
 from dataclasses import dataclass
 
 import pytest
 import redis
-from django.conf import settings
 from django.core.cache.backends.redis import RedisSerializer
 from django.db import connection
 from django.urls import reverse
 
-from .conftest import REDIS_SERVER, WITH_A_REDIS_SERVER
-from .factories import ArticleFactory, post
+from ..conftest import REDIS_SERVER, WITH_A_REDIS_SERVER
+from ..factories import ArticleFactory, post
+from .servers import manage, production_environment, serve, serve_redis
 
 pytestmark = [
+    pytest.mark.multiprocess,
     pytest.mark.skipif(
         connection.vendor != "postgresql",
         reason="the processes share the database: SQLite's test database is in this process",
@@ -39,68 +34,23 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),  # the processes see committed rows only
 ]
 
-STARTUP_SECONDS = 60
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_until(ready, what, process, log_path):
-    """Polls ready() until it is true; fails with the process's log if it dies or hangs."""
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while not ready():
-        if process.poll() is not None or time.monotonic() > deadline:
-            log = log_path.read_text(errors="replace")[-3000:] if log_path.exists() else ""
-            pytest.fail(f"{what} did not come up; its log:\n{log}")
-        time.sleep(0.1)
-
-
-def stop(process):
-    process.terminate()
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
 @pytest.fixture(scope="module")
-def redis_server(tmp_path_factory):
-    """A throwaway redis-server on a free port that keeps nothing on disk; its client."""
+def redis_url(tmp_path_factory):
+    """A throwaway redis-server that keeps nothing on disk; its URL."""
     assert REDIS_SERVER.exists(), f"redis-server is required in CI but {REDIS_SERVER} is missing"
-    directory = tmp_path_factory.mktemp("redis")
-    port = free_port()
-    log_path = directory / "redis.log"
-    process = subprocess.Popen(
-        [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no", "--dir", str(directory), "--logfile", str(log_path)],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    client = redis.Redis(host="127.0.0.1", port=port)
-
-    def answers():
-        with suppress(redis.ConnectionError):
-            return client.ping()
-        return False
-
-    try:
-        wait_until(answers, "redis-server", process, log_path)
-        yield client
-    finally:
-        client.close()
-        stop(process)
+    with serve_redis(tmp_path_factory.mktemp("redis"), executable=REDIS_SERVER) as url:
+        yield url
 
 
 @pytest.fixture
-def empty_redis(redis_server):
-    redis_server.flushdb()
-    return redis_server
+def empty_redis(redis_url):
+    client = redis.Redis.from_url(redis_url)
+    client.flushdb()
+    yield client
+    client.close()
 
 
 def database_url(database):
@@ -113,86 +63,24 @@ def database_url(database):
 
 
 @pytest.fixture(scope="module")
-def production_environment(tmp_path_factory, django_db_setup, redis_server):
-    """The environment of the app processes: the production settings (DEBUG off) on the
-    test database and the redis-server, relaxed for plain HTTP, with static files
-    collected into a temp dir (a two-line settings module there sets STATIC_ROOT)."""
+def app_processes(tmp_path_factory, django_db_setup, redis_url):
+    """Two app processes with the production settings on the test database and the
+    redis-server (static files collected into a temp dir); their base URLs."""
     directory = tmp_path_factory.mktemp("site")
-    (directory / "two_process_settings.py").write_text(
-        "from newsboard.settings import *  # noqa: F403\n"
-        f"STATIC_ROOT = {str(directory / 'static')!r}\n"
-    )
-    port = redis_server.connection_pool.connection_kwargs["port"]
-    environment = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("DJANGO_", "NEWSBOARD_", "DATABASE_", "EMAIL_", "REDIS_"))
-    }
-    environment.update(
-        PYTHONPATH=os.pathsep.join([str(settings.BASE_DIR), str(directory)]),
-        DJANGO_SETTINGS_MODULE="two_process_settings",
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        DJANGO_SECURE_SSL_REDIRECT="0",
-        DJANGO_SESSION_COOKIE_SECURE="0",
-        DJANGO_CSRF_COOKIE_SECURE="0",
-        DJANGO_SECURE_HSTS_SECONDS="0",
-        DJANGO_MEDIA_ROOT=str(directory / "media"),
+    environment = production_environment(
+        directory,
         # pytest-django's test database (test_<name>): its settings are the connection's now.
         DATABASE_URL=database_url(connection.settings_dict),
-        REDIS_URL=f"redis://127.0.0.1:{port}/0",
+        REDIS_URL=redis_url,
         NEWSBOARD_NEW_COMMENTER_APPROVALS="0",  # a guest's first comment shows at once
     )
-    collected = subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput"],
-        cwd=settings.BASE_DIR,
-        env=environment,
-        capture_output=True,
-        text=True,
-    )
-    if collected.returncode:
-        pytest.fail(f"collectstatic failed:\n{collected.stdout}{collected.stderr}")
-    return environment, directory
-
-
-def start_gunicorn(environment, log_path):
-    """gunicorn newsboard.wsgi with one worker on a free port, once it answers; the process
-    and its base URL."""
-    port = free_port()
-    with open(log_path, "a") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "newsboard.wsgi", "--workers", "1",
-             "--bind", f"127.0.0.1:{port}"],
-            cwd=settings.BASE_DIR,
-            env=environment,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until(
-            lambda: Reader(base).get("/healthz").status == 200, "gunicorn", process, log_path
-        )
-    except BaseException:
-        stop(process)
-        raise
-    return process, base
-
-
-@pytest.fixture(scope="module")
-def app_processes(production_environment):
-    """Two app processes on the same database and Redis; their base URLs."""
-    environment, directory = production_environment
-    started = []
-    try:
-        for name in ("a", "b"):
-            started.append(start_gunicorn(environment, directory / f"gunicorn-{name}.log"))
-        yield [base for _process, base in started]
-    finally:
-        for process, _base in started:
-            stop(process)
+    manage(environment, "collectstatic", "--noinput")
+    with ExitStack() as servers:
+        started = [
+            servers.enter_context(serve(environment, log_path=directory / f"gunicorn-{name}.log"))
+            for name in ("a", "b")
+        ]
+        yield [server.url for server in started]
 
 
 @pytest.fixture
@@ -239,7 +127,7 @@ class Reader:
             response = self.opener.open(request, timeout=30)
         except urllib.error.HTTPError as error:  # 3xx, 4xx and 5xx answers
             response = error
-        except OSError:  # not listening yet
+        except OSError:  # no answer at all
             return Answer(0, {}, "")
         with response:
             text = response.read().decode()

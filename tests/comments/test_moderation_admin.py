@@ -13,8 +13,8 @@ from django.utils import timezone
 from comments import workflows
 from comments.models import Block, Comment, ModerationAction, Report
 
-from .conftest import IN_A_BROWSER
-from .factories import ArticleFactory, UserFactory, post
+from ..conftest import IN_A_BROWSER
+from ..factories import ArticleFactory, UserFactory, post
 
 pytestmark = pytest.mark.django_db
 

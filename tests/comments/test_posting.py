@@ -14,7 +14,7 @@ from comments import workflows
 from comments.models import Comment
 from comments.views import GUEST_COOKIE
 
-from .factories import ArticleFactory, UserFactory, guest_data, post, post_url
+from ..factories import ArticleFactory, UserFactory, guest_data, post, post_url
 
 pytestmark = pytest.mark.django_db
 

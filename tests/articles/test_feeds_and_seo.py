@@ -18,7 +18,7 @@ from articles.models import Article
 from comments import workflows
 from comments.models import Comment
 
-from .factories import ArticleFactory, SectionFactory, UserFactory, post
+from ..factories import ArticleFactory, SectionFactory, UserFactory, post
 
 pytestmark = pytest.mark.django_db
 

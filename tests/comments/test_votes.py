@@ -11,7 +11,7 @@ from django.urls import reverse
 from comments import workflows
 from comments.models import Comment, Vote
 
-from .factories import ArticleFactory, UserFactory, post
+from ..factories import ArticleFactory, UserFactory, post
 
 pytestmark = pytest.mark.django_db
 

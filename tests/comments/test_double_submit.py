@@ -32,7 +32,7 @@ from django.urls import reverse
 
 from comments.models import Comment
 
-from .factories import ArticleFactory, UserFactory
+from ..factories import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -13,7 +13,7 @@ from articles.models import Article
 from comments import workflows
 from comments.models import Block, Comment, ModeratedPhrase, ModerationAction, Report
 
-from .factories import ArticleFactory, UserFactory, post, post_url
+from ..factories import ArticleFactory, UserFactory, post, post_url
 
 pytestmark = pytest.mark.django_db
 

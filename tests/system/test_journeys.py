@@ -18,8 +18,8 @@ from playwright.sync_api import expect
 from comments import workflows
 from comments.models import Comment, Report, Vote
 
-from .conftest import IN_A_BROWSER, enclosing_comment_id, sign_in
-from .factories import ArticleFactory, UserFactory, post
+from ..conftest import IN_A_BROWSER, enclosing_comment_id, sign_in
+from ..factories import ArticleFactory, UserFactory, post
 
 pytestmark = IN_A_BROWSER
 

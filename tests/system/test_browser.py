@@ -2,8 +2,8 @@
 
 from comments.models import Comment
 
-from .conftest import IN_A_BROWSER, enclosing_comment_id
-from .factories import ArticleFactory, UserFactory, post
+from ..conftest import IN_A_BROWSER, enclosing_comment_id
+from ..factories import ArticleFactory, UserFactory, post
 
 pytestmark = IN_A_BROWSER
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from comments.models import Comment
 
-from .factories import post
+from ..factories import post
 
 pytestmark = pytest.mark.django_db
 

@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 
 from comments.models import Comment
 
-from .factories import ArticleFactory, post
+from ..factories import ArticleFactory, post
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
 
 # The examples share one test database (the db fixture is per test, not per example),
 # and Hypothesis's example database would write into the project: keep it off.

@@ -34,9 +34,9 @@ from articles.models import Article
 from comments.models import Comment
 from newsboard.markup import render_comment
 
-from .conftest import IN_A_BROWSER
-from .factories import ArticleFactory, SectionFactory, UserFactory
-from .security_vectors import FAMILIES, VECTORS
+from ..conftest import IN_A_BROWSER
+from ..factories import ArticleFactory, SectionFactory, UserFactory
+from ..security_vectors import FAMILIES, VECTORS
 
 # Every test here is marked, so pytest-django sets up the test database before the
 # module's fixture posts into it.

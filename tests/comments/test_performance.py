@@ -13,7 +13,7 @@ from articles.models import Article
 from comments import workflows
 from comments.models import Comment
 
-from .factories import ArticleFactory, UserFactory, guest_data, post, post_url
+from ..factories import ArticleFactory, UserFactory, guest_data, post, post_url
 
 pytestmark = pytest.mark.django_db
 

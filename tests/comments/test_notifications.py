@@ -11,7 +11,7 @@ from django.utils import timezone
 from comments import notifications, workflows
 from comments.models import Comment, Follow, Notification
 
-from .factories import UserFactory, post
+from ..factories import UserFactory, post
 
 pytestmark = pytest.mark.django_db
 

@@ -23,7 +23,7 @@ from PIL import Image
 
 from articles.models import Article, Section
 
-from .factories import ArticleFactory, UserFactory
+from ..factories import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -32,7 +32,7 @@ from comments.models import (
 from comments.views import GUEST_COOKIE
 from newsboard.models import User
 
-from .factories import ArticleFactory, UserFactory, post
+from ..factories import ArticleFactory, UserFactory, post
 
 pytestmark = pytest.mark.django_db
 

@@ -17,13 +17,13 @@ from articles.models import Article
 from comments.models import Comment, Report, Vote
 from comments.workflows import set_featured, set_status
 
-from .conftest import IN_A_BROWSER, sign_in
-from .factories import ArticleFactory, UserFactory, post
+from ..conftest import IN_A_BROWSER, sign_in
+from ..factories import ArticleFactory, UserFactory, post
 
 pytestmark = IN_A_BROWSER
 User = get_user_model()
 
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 BLOCKING_IMPACTS = {"serious", "critical"}

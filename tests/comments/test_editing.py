@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from comments.models import Comment, CommentRevision, ModeratedPhrase
 
-from .factories import UserFactory, post
+from ..factories import UserFactory, post
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from comments import workflows
 from comments.models import Comment
 
-from .factories import ArticleFactory, UserFactory, post
+from ..factories import ArticleFactory, UserFactory, post
 
 pytestmark = pytest.mark.django_db
 

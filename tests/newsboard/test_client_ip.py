@@ -12,7 +12,7 @@ from comments.models import Block, Comment, Report
 from newsboard import settings as newsboard_settings
 from newsboard.http import client_ip
 
-from .factories import UserFactory, guest_data, post, post_url
+from ..factories import UserFactory, guest_data, post, post_url
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
 """Moving in and out: import_disqus, import_wordpress, export_comments and import_comments.
 
-The exports in tests/data/ are small but complete: threads five levels deep,
+The exports in data/ beside this module are small but complete: threads five levels deep,
 replies listed before the comment they answer, deleted, spam and pending
 posts, HTML with links and entities, non-ASCII names, and hostile files.
 """
@@ -19,7 +19,7 @@ from comments import workflows
 from comments.imports import engine
 from comments.models import Comment, ModerationAction
 
-from .factories import ArticleFactory, UserFactory, post
+from ..factories import ArticleFactory, UserFactory, post
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.db import connection
 from comments import workflows
 from comments.models import Comment, ModeratedPhrase
 
-from .factories import post
+from ..factories import post
 
 pytestmark = pytest.mark.django_db
 
