@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from articles.models import Article
+from comments.management.demo import corpus
 from comments.models import Comment, Vote
 
 pytestmark = pytest.mark.django_db
@@ -113,3 +114,16 @@ def test_votes_match_the_counts_and_some_comments_await_moderation(settings, tmp
         assert comment.upvotes == comment.votes.filter(value=1).count()
         assert comment.downvotes == comment.votes.filter(value=-1).count()
     assert Comment.objects.filter(status=Comment.Status.PENDING).exists()
+
+
+def test_every_demo_article_file_is_complete_and_in_a_known_section():
+    sections = {slug for _name, slug in corpus.SECTIONS}
+    assert len(corpus.ARTICLES) == 16
+    for article in corpus.ARTICLES:
+        assert article["section"] in sections
+        assert all(article[key] for key in ("headline", "standfirst", "byline", "caption"))
+        assert len(article["palette"]) == 3
+        # the files' wrapped lines are joined back: one line a paragraph, one a list item
+        for block in article["body"].split("\n\n"):
+            lines = block.split("\n")
+            assert len(lines) == 1 or all(line.startswith("- ") for line in lines[1:]), block
