@@ -17,8 +17,7 @@ from django.utils import timezone
 
 from comments import workflows
 from comments.models import Comment, Report
-
-from .factories import UserFactory, post
+from tests.factories import UserFactory, post
 
 User = get_user_model()
 PASSWORD = "correct horse battery staple"
