@@ -16,8 +16,7 @@ from django.contrib.auth.views import LogoutView
 from django.core import signing
 from django.db import transaction
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse_lazy
+from django.shortcuts import get_object_or_404, redirect, resolve_url
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import content_disposition_header
@@ -65,7 +64,9 @@ class ProfileView(ListView):
 
     template_name = "accounts/profile.html"
     context_object_name = "comments"
-    paginate_by = settings.NEWSBOARD_PROFILE_COMMENTS_PER_PAGE
+
+    def get_paginate_by(self, queryset):
+        return settings.NEWSBOARD_PROFILE_COMMENTS_PER_PAGE
 
     def get_queryset(self):
         self.member = get_object_or_404(
@@ -98,10 +99,12 @@ class DeleteAccountView(LoginRequiredMixin, FormView):
 
     form_class = DeleteAccountForm
     template_name = "accounts/delete_account.html"
-    success_url = reverse_lazy(settings.LOGOUT_REDIRECT_URL)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_success_url(self):
+        return resolve_url(settings.LOGOUT_REDIRECT_URL)
 
     def form_valid(self, form):
         user = self.request.user

@@ -9,7 +9,7 @@ from django.contrib.messages.views import SuccessMessageMixin
 from django.core import signing
 from django.db import transaction
 from django.http import HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import render, resolve_url
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -30,7 +30,9 @@ class SignupView(RedirectURLMixin, CreateView):
 
     form_class = SignupForm
     template_name = "registration/signup.html"
-    next_page = settings.LOGIN_REDIRECT_URL
+
+    def get_default_redirect_url(self):
+        return resolve_url(settings.LOGIN_REDIRECT_URL)
 
     def form_valid(self, form):
         with transaction.atomic():
