@@ -6,6 +6,8 @@ table, content types, permissions and the rows in django_migrations keep their n
 PostgreSQL; these tests keep the names that check relied on from drifting.)
 """
 
+from importlib import import_module
+
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -14,6 +16,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
+from django_tasks_db.models import DBTaskResult
+
+from newsboard.accounts.tasks import send_email_confirmation
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -51,3 +57,16 @@ def test_moderators_permission_keeps_its_name():
 
 def test_models_and_migrations_agree():
     call_command("makemigrations", check=True, dry_run=True, verbosity=0)
+
+
+def test_confirmation_emails_queued_before_the_move_are_found_by_the_worker(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    member = UserFactory()
+    send_email_confirmation.enqueue(member.pk)
+    queued = DBTaskResult.objects.get()
+    queued.task_path = "newsboard.tasks.send_email_confirmation"  # as main queued it
+    queued.save(update_fields=["task_path"])
+    rename = import_module("newsboard.accounts.migrations.0005_queued_tasks_follow_the_move")
+    rename.rename_task_path(rename.OLD_PATH, rename.NEW_PATH)(apps, None)
+    queued.refresh_from_db()
+    assert queued.task.func is send_email_confirmation.func
