@@ -7,8 +7,7 @@ change comments too (through the workflows, as everywhere else).
 
 from datetime import timedelta
 
-from django.contrib import messages
-from django.contrib.admin import action
+from django.contrib import admin, messages
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -46,7 +45,7 @@ class CommenterAdmin(UserAdmin):
     def has_moderate_permission(self, request):
         return request.user.has_perm("newsboard.moderate_user")
 
-    @action(description=_("Ban selected accounts from commenting"), permissions=["moderate"])
+    @admin.action(description=_("Ban selected accounts from commenting"), permissions=["moderate"])
     def ban(self, request, queryset):
         commenters = self._commenters(request, queryset)
         count, _removed = workflows.ban_authors(commenters, by=request.user)
@@ -57,7 +56,7 @@ class CommenterAdmin(UserAdmin):
             messages.SUCCESS,
         )
 
-    @action(
+    @admin.action(
         description=_("Ban selected accounts and remove all their comments"),
         permissions=["moderate"],
     )
@@ -77,15 +76,15 @@ class CommenterAdmin(UserAdmin):
             messages.SUCCESS,
         )
 
-    @action(description=_("Suspend selected accounts for 24 hours"), permissions=["moderate"])
+    @admin.action(description=_("Suspend selected accounts for 24 hours"), permissions=["moderate"])
     def suspend_for_a_day(self, request, queryset):
         self._suspend(request, queryset, timedelta(hours=24))
 
-    @action(description=_("Suspend selected accounts for 7 days"), permissions=["moderate"])
+    @admin.action(description=_("Suspend selected accounts for 7 days"), permissions=["moderate"])
     def suspend_for_a_week(self, request, queryset):
         self._suspend(request, queryset, timedelta(days=7))
 
-    @action(
+    @admin.action(
         description=_("Lift bans and suspensions of selected accounts"), permissions=["moderate"]
     )
     def reinstate(self, request, queryset):
@@ -101,7 +100,7 @@ class CommenterAdmin(UserAdmin):
             messages.SUCCESS,
         )
 
-    @action(description=_("Mark selected accounts as trusted"), permissions=["moderate"])
+    @admin.action(description=_("Mark selected accounts as trusted"), permissions=["moderate"])
     def trust(self, request, queryset):
         count = workflows.set_trusted(self._commenters(request, queryset), True)
         self.message_user(
@@ -115,7 +114,7 @@ class CommenterAdmin(UserAdmin):
             messages.SUCCESS,
         )
 
-    @action(description=_("Stop trusting selected accounts"), permissions=["moderate"])
+    @admin.action(description=_("Stop trusting selected accounts"), permissions=["moderate"])
     def stop_trusting(self, request, queryset):
         count = workflows.set_trusted(self._commenters(request, queryset), False)
         self.message_user(
