@@ -1,6 +1,7 @@
 """The demo_content command: realistic, deterministic data for `make run` and the benchmarks."""
 
 from collections import Counter
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
@@ -95,6 +96,16 @@ def test_if_empty_leaves_a_site_with_articles_alone(settings, tmp_path):
     demo(articles=2, comments=10, seed=1)
     demo(articles=5, comments=100, seed=2, if_empty=True)
     assert Article.objects.count() == 2
+    assert Comment.objects.count() == 10
+
+
+def test_the_command_reports_what_it_made_unless_asked_to_be_quiet(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    said, quiet = StringIO(), StringIO()
+    call_command("demo_content", articles=1, comments=5, seed=1, stdout=said)
+    call_command("demo_content", articles=1, comments=5, seed=2, stdout=quiet, verbosity=0)
+    assert "Created 1 articles and 5 comments (seed 1)." in said.getvalue()
+    assert quiet.getvalue() == ""
     assert Comment.objects.count() == 10
 
 

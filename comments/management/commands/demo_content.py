@@ -49,16 +49,18 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Say what would be created, create nothing."
         )
 
-    def handle(self, *args, articles, comments, seed, if_empty, dry_run, **options):
+    def handle(self, *args, articles, comments, seed, if_empty, dry_run, verbosity, **options):
         if articles < 1 or comments < 0:
             raise CommandError("--articles must be at least 1 and --comments at least 0.")
         if if_empty and Article.objects.exists():
-            self.stdout.write("The site already has articles; no demo content added.")
+            if verbosity:
+                self.stdout.write("The site already has articles; no demo content added.")
             return
         if dry_run:
-            self.stdout.write(
-                f"Would create {articles} articles and {comments} comments (seed {seed})."
-            )
+            if verbosity:
+                self.stdout.write(
+                    f"Would create {articles} articles and {comments} comments (seed {seed})."
+                )
             return
         rng = random.Random(seed)
         with transaction.atomic():
@@ -66,11 +68,13 @@ class Command(BaseCommand):
             members = self._members(rng, count=max(5, min(300, comments // 15)))
             created_articles = self._articles(rng, articles, sections, seed)
             self._discussions(rng, created_articles, comments, members)
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Created {len(created_articles)} articles and {comments} comments (seed {seed})."
+        if verbosity:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Created {len(created_articles)} articles and {comments} comments "
+                    f"(seed {seed})."
+                )
             )
-        )
 
     def _sections(self):
         sections = {}
