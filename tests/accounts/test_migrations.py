@@ -19,7 +19,8 @@ from django.db.migrations.recorder import MigrationRecorder
 from django_tasks_db.models import DBTaskResult
 
 from newsboard.accounts.tasks import send_email_confirmation
-from tests.factories import UserFactory
+
+from ..factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
