@@ -30,8 +30,8 @@ from django.test.utils import override_settings  # noqa: E402
 
 from articles.models import Article  # noqa: E402
 from comments import workflows  # noqa: E402
+from comments.management.demo import corpus  # noqa: E402
 from comments.models import Comment, ModeratedPhrase  # noqa: E402
-from newsboard import demo_corpus  # noqa: E402
 
 COMMENTS = 1000
 PHRASES = 5000
@@ -62,8 +62,7 @@ def main():
     call_command("migrate", verbosity=0)
     rng = random.Random(1)
     bodies = [
-        demo_corpus.comment_body(rng, headline="Night trains", depth=0, parent_body=None)
-        + f" ({n})"
+        corpus.comment_body(rng, headline="Night trains", depth=0, parent_body=None) + f" ({n})"
         for n in range(COMMENTS)
     ]
     article = Article.objects.create(

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import (
     Case,
@@ -36,6 +37,7 @@ from django.utils.translation import ngettext, ngettext_lazy
 from articles.models import Article
 
 from . import workflows
+from .account_admin import CommenterAdmin
 from .forms import REMOVAL_NOTE_MAX_LENGTH
 from .models import (
     Block,
@@ -705,3 +707,9 @@ class BlockAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+
+# Accounts with the moderators' actions on commenters, in place of the accounts app's
+# own UserAdmin (the accounts app is installed first, so its admin is registered by now).
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), CommenterAdmin)

@@ -181,3 +181,43 @@ class ModerationForm(forms.Form):
         if data.get("decision") == "remove" and not data.get("removal_reason"):
             self.add_error("removal_reason", _("Please choose why the comment is removed."))
         return data
+
+
+class DeleteAccountForm(forms.Form):
+    """The choice of what happens to a member's comments, confirmed with their password."""
+
+    comments = forms.ChoiceField(
+        label=_("Your comments"),
+        choices=[
+            ("keep", _("Keep my comments, signed “[deleted user]”")),
+            (
+                "remove",
+                _(
+                    "Remove my comments (where others replied, a “[removed]” placeholder "
+                    "keeps their replies in place)"
+                ),
+            ),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Please choose what happens to your comments.")},
+    )
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("Please enter your password to delete your account.")},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError(_("That is not your password."), code="password_incorrect")
+        return password
+
+    @property
+    def remove_comments(self):
+        return self.cleaned_data["comments"] == "remove"

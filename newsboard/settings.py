@@ -81,7 +81,7 @@ ALLOWED_HOSTS = env_list(
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "newsboard",
+    "newsboard.accounts",
     "articles",
     "comments",
     "django.contrib.admin",
@@ -160,6 +160,7 @@ else:
     options.setdefault("options", "-c jit=off")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The accounts app (newsboard.accounts) keeps the app label "newsboard": see its AppConfig.
 AUTH_USER_MODEL = "newsboard.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "articles:list"
@@ -180,7 +181,7 @@ AXES_RESET_ON_SUCCESS = True
 # Failed attempts are kept only for the cool-off period; successful sign-ins are not logged,
 # so no table of readers' IP addresses grows beside the comments.
 AXES_DISABLE_ACCESS_LOG = True
-AXES_LOCKOUT_CALLABLE = "newsboard.views.locked_out"
+AXES_LOCKOUT_CALLABLE = "newsboard.accounts.views.locked_out"
 # Lockouts count per reader, not per proxy: the address comes from X-Forwarded-For when the
 # request is from a trusted proxy (NEWSBOARD_TRUSTED_PROXIES below).
 AXES_CLIENT_IP_CALLABLE = "newsboard.http.client_ip"

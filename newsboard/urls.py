@@ -12,15 +12,11 @@ from . import views
 urlpatterns = [
     path("", include("articles.urls")),
     path("", include("comments.urls")),
-    path("accounts/signup/", views.SignupView.as_view(), name="signup"),
-    path("accounts/confirm-email/resend/", views.resend_confirmation, name="resend_confirmation"),
-    path("accounts/confirm-email/<str:token>/", views.confirm_email, name="confirm_email"),
-    path("accounts/settings/", views.AccountSettingsView.as_view(), name="account_settings"),
-    path("accounts/delete/", views.DeleteAccountView.as_view(), name="delete_account"),
-    path("accounts/data.json", views.account_data, name="account_data"),
-    path("accounts/logout/", views.SignOutView.as_view(), name="logout"),
+    # In this order: the accounts app's "confirm-email/resend/" before the comments app's
+    # "confirm-email/<token>/", and the comments app's "logout" before Django's own.
+    path("accounts/", include("newsboard.accounts.urls")),
+    path("", include("comments.account_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("users/<str:username>/", views.ProfileView.as_view(), name="profile"),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

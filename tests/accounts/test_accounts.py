@@ -240,6 +240,16 @@ def test_profile_pages_twenty_comments_at_a_time(client, article):
     assert [c.body for c in second.context["comments"]] == ["Comment number 0."]
 
 
+def test_profile_page_size_is_read_from_the_settings_when_the_page_is_asked_for(
+    client, article, settings
+):
+    settings.NEWSBOARD_PROFILE_COMMENTS_PER_PAGE = 2
+    member = UserFactory()
+    for number in range(3):
+        post(article, f"Comment number {number}.", user=member)
+    assert len(client.get(member.get_absolute_url()).context["comments"]) == 2
+
+
 def test_profile_runs_the_same_queries_for_few_or_many_comments(
     client, article, django_assert_num_queries
 ):

@@ -1,11 +1,13 @@
 """The demo_content command: realistic, deterministic data for `make run` and the benchmarks."""
 
 from collections import Counter
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
 
 from articles.models import Article
+from comments.management.demo import corpus
 from comments.models import Comment, Vote
 
 pytestmark = pytest.mark.django_db
@@ -97,6 +99,16 @@ def test_if_empty_leaves_a_site_with_articles_alone(settings, tmp_path):
     assert Comment.objects.count() == 10
 
 
+def test_the_command_reports_what_it_made_unless_asked_to_be_quiet(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    said, quiet = StringIO(), StringIO()
+    call_command("demo_content", articles=1, comments=5, seed=1, stdout=said)
+    call_command("demo_content", articles=1, comments=5, seed=2, stdout=quiet, verbosity=0)
+    assert "Created 1 articles and 5 comments (seed 1)." in said.getvalue()
+    assert quiet.getvalue() == ""
+    assert Comment.objects.count() == 10
+
+
 def test_a_second_run_adds_content_beside_the_first(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     demo(articles=2, comments=20, seed=1)
@@ -113,3 +125,16 @@ def test_votes_match_the_counts_and_some_comments_await_moderation(settings, tmp
         assert comment.upvotes == comment.votes.filter(value=1).count()
         assert comment.downvotes == comment.votes.filter(value=-1).count()
     assert Comment.objects.filter(status=Comment.Status.PENDING).exists()
+
+
+def test_every_demo_article_file_is_complete_and_in_a_known_section():
+    sections = {slug for _name, slug in corpus.SECTIONS}
+    assert len(corpus.ARTICLES) == 16
+    for article in corpus.ARTICLES:
+        assert article["section"] in sections
+        assert all(article[key] for key in ("headline", "standfirst", "byline", "caption"))
+        assert len(article["palette"]) == 3
+        # the files' wrapped lines are joined back: one line a paragraph, one a list item
+        for block in article["body"].split("\n\n"):
+            lines = block.split("\n")
+            assert len(lines) == 1 or all(line.startswith("- ") for line in lines[1:]), block

@@ -30,7 +30,7 @@ from comments.models import (
     Vote,
 )
 from comments.views import GUEST_COOKIE
-from newsboard.models import User
+from newsboard.accounts.models import User
 
 from ..factories import ArticleFactory, UserFactory, post
 

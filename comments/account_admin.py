@@ -1,67 +1,26 @@
+"""The user admin with commenters' standing: ban, suspend, reinstate and trust.
+
+comments/admin.py registers CommenterAdmin for the user model in place of the
+accounts app's UserAdmin, since these actions and the deletion of accounts
+change comments too (through the workflows, as everywhere else).
+"""
+
 from datetime import timedelta
 
 from django.contrib import admin, messages
-from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import transaction
-from django.db.models import Q
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from comments import workflows
+from newsboard.accounts.admin import UserAdmin, short_datetime
 
-from .models import User
-
-
-class CommentingFilter(admin.SimpleListFilter):
-    """Whether an account may post comments now."""
-
-    title = _("commenting")
-    parameter_name = "commenting"
-
-    def lookups(self, request, model_admin):
-        return [
-            ("banned", _("Banned")),
-            ("suspended", _("Suspended now")),
-            ("allowed", _("May post")),
-        ]
-
-    def queryset(self, request, queryset):
-        suspended = Q(suspended_until__gt=timezone.now())
-        match self.value():
-            case "banned":
-                return queryset.filter(banned_at__isnull=False)
-            case "suspended":
-                return queryset.filter(suspended, banned_at=None)
-            case "allowed":
-                return queryset.filter(banned_at=None).exclude(suspended)
-        return queryset
+from . import workflows
 
 
-@admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class CommenterAdmin(UserAdmin):
     """Accounts; moderators ban, suspend and trust commenters here without editing accounts."""
 
-    fieldsets = (
-        *DjangoUserAdmin.fieldsets[:1],
-        (_("Public profile"), {"fields": ("display_name",)}),
-        (
-            _("Commenting"),
-            {"fields": ("trusted", "banned_at", "suspended_until", "moderation_emails")},
-        ),
-        *DjangoUserAdmin.fieldsets[1:],
-    )
-    list_display = (
-        "username",
-        "display_name",
-        "email",
-        "is_staff",
-        "commenting",
-        "trusted",
-        "date_joined",
-    )
-    list_filter = (CommentingFilter, "trusted", *DjangoUserAdmin.list_filter)
-    search_fields = ("username", "display_name", "email")
     actions = (
         "ban",
         "ban_and_remove_comments",
@@ -85,14 +44,6 @@ class UserAdmin(DjangoUserAdmin):
 
     def has_moderate_permission(self, request):
         return request.user.has_perm("newsboard.moderate_user")
-
-    @admin.display(description=_("commenting"), ordering="banned_at")
-    def commenting(self, user):
-        if user.banned_at:
-            return _("Banned since %(date)s") % {"date": _short_date(user.banned_at)}
-        if user.suspended_until and user.suspended_until > timezone.now():
-            return _("Suspended until %(date)s") % {"date": _short_date(user.suspended_until)}
-        return None
 
     @admin.action(description=_("Ban selected accounts from commenting"), permissions=["moderate"])
     def ban(self, request, queryset):
@@ -187,7 +138,7 @@ class UserAdmin(DjangoUserAdmin):
                 "%(count)d accounts suspended until %(until)s.",
                 count,
             )
-            % {"count": count, "until": _short_date(until)},
+            % {"count": count, "until": short_datetime(until)},
             messages.SUCCESS,
         )
 
@@ -208,7 +159,3 @@ class UserAdmin(DjangoUserAdmin):
                 messages.WARNING,
             )
         return queryset.filter(is_staff=False)
-
-
-def _short_date(moment):
-    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")

@@ -6,14 +6,14 @@ from datetime import UTC, datetime, timedelta
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
-from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.db import transaction
+from django.db.models import F
 from django.utils.text import slugify
 
 from articles.models import Article, Section
 from comments import workflows
+from comments.management.demo import corpus, images
 from comments.models import Comment, Vote
-from newsboard import demo_corpus
 from newsboard.markup import render_comment
 
 # Fixed, so that the same seed gives the same data on every run.
@@ -49,16 +49,18 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Say what would be created, create nothing."
         )
 
-    def handle(self, *args, articles, comments, seed, if_empty, dry_run, **options):
+    def handle(self, *args, articles, comments, seed, if_empty, dry_run, verbosity, **options):
         if articles < 1 or comments < 0:
             raise CommandError("--articles must be at least 1 and --comments at least 0.")
         if if_empty and Article.objects.exists():
-            self.stdout.write("The site already has articles; no demo content added.")
+            if verbosity:
+                self.stdout.write("The site already has articles; no demo content added.")
             return
         if dry_run:
-            self.stdout.write(
-                f"Would create {articles} articles and {comments} comments (seed {seed})."
-            )
+            if verbosity:
+                self.stdout.write(
+                    f"Would create {articles} articles and {comments} comments (seed {seed})."
+                )
             return
         rng = random.Random(seed)
         with transaction.atomic():
@@ -66,15 +68,17 @@ class Command(BaseCommand):
             members = self._members(rng, count=max(5, min(300, comments // 15)))
             created_articles = self._articles(rng, articles, sections, seed)
             self._discussions(rng, created_articles, comments, members)
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Created {len(created_articles)} articles and {comments} comments (seed {seed})."
+        if verbosity:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Created {len(created_articles)} articles and {comments} comments "
+                    f"(seed {seed})."
+                )
             )
-        )
 
     def _sections(self):
         sections = {}
-        for position, (name, slug) in enumerate(demo_corpus.SECTIONS):
+        for position, (name, slug) in enumerate(corpus.SECTIONS):
             sections[slug], _created = Section.objects.get_or_create(
                 slug=slug, defaults={"name": name, "position": position}
             )
@@ -84,8 +88,8 @@ class Command(BaseCommand):
         User = get_user_model()
         members = []
         for _index in range(count):
-            name = demo_corpus.person_name(rng)
-            username = demo_corpus.username_for(name, rng)
+            name = corpus.person_name(rng)
+            username = corpus.username_for(name, rng)
             user, created = User.objects.get_or_create(
                 username=username,
                 defaults={"display_name": name, "email": f"{username}@example.org"},
@@ -98,12 +102,12 @@ class Command(BaseCommand):
 
     def _articles(self, rng, count, sections, seed):
         taken = set(Article.objects.values_list("slug", flat=True))
-        images = {}  # corpus index -> (image name, thumbnail name, width, height)
+        painted = {}  # corpus index -> (image name, thumbnail name, width, height)
         created = []
         for index in range(count):
-            story_index = index % len(demo_corpus.ARTICLES)
-            story = demo_corpus.ARTICLES[story_index]
-            edition = index // len(demo_corpus.ARTICLES)
+            story_index = index % len(corpus.ARTICLES)
+            story = corpus.ARTICLES[story_index]
+            edition = index // len(corpus.ARTICLES)
             headline = (
                 story["headline"] if edition == 0 else f"{story['headline']} (update {edition})"
             )
@@ -125,20 +129,20 @@ class Command(BaseCommand):
                 published_at=ANCHOR - timedelta(hours=7 * index + rng.randint(0, 5)),
                 comments_mode=Article.CommentsMode.OPEN,
             )
-            if story_index in images:
+            if story_index in painted:
                 (
                     article.lead_image,
                     article.lead_image_thumbnail,
                     article.lead_image_width,
                     article.lead_image_height,
-                ) = images[story_index]
+                ) = painted[story_index]
             else:
-                picture = demo_corpus.lead_image_jpeg(random.Random(story_index), story["palette"])
+                picture = images.lead_image_jpeg(random.Random(story_index), story["palette"])
                 article.lead_image.save(
                     f"{slugify(story['headline'])[:60]}.jpg", ContentFile(picture), save=False
                 )
             article.save()
-            images[story_index] = (
+            painted[story_index] = (
                 article.lead_image.name,
                 article.lead_image_thumbnail.name,
                 article.lead_image_width,
@@ -155,48 +159,50 @@ class Command(BaseCommand):
         weights = [rng.paretovariate(1.2) for _article in articles]
         shares = [int(total * weight / sum(weights)) for weight in weights]
         shares[0] += total - sum(shares)
-        next_pk = (Comment.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
-        rows = []
+        written = []  # in the order they were written
+        levels = []  # levels[depth]: the comments that deep, in the same order
         for article, share in zip(articles, shares, strict=True):
-            article_rows = self._thread_rows(rng, article, share, members, first_pk=next_pk)
-            next_pk += len(article_rows)
-            rows.extend(article_rows)
-        votes = self._votes(rng, rows, members)
-        Comment.objects.bulk_create(rows, batch_size=500)
+            for comment, depth in self._thread_rows(rng, article, share, members):
+                written.append(comment)
+                if depth == len(levels):
+                    levels.append([])
+                levels[depth].append(comment)
+        votes = self._votes(rng, written, members)
+        # A level at a time, so that each reply's parent and thread have their ids by
+        # then; a top-level comment is its own thread.
+        for level in levels:
+            Comment.objects.bulk_create(level, batch_size=500)
+        if levels:
+            Comment.objects.filter(pk__in=[root.pk for root in levels[0]]).update(thread=F("pk"))
         Vote.objects.bulk_create(votes, batch_size=1000)
-        if connection.vendor == "postgresql":
-            # the ids were given explicitly, so move the sequence past them
-            with connection.cursor() as cursor:
-                for statement in connection.ops.sequence_reset_sql(no_style(), [Comment]):
-                    cursor.execute(statement)
         workflows.recount(
             article_ids=[article.pk for article in articles],
-            parent_ids={row.parent_id for row in rows if row.parent_id},
+            parent_ids={reply.parent_id for level in levels[1:] for reply in level},
         )
 
-    def _thread_rows(self, rng, article, count, members, *, first_pk):
-        """`count` comments for one article, each a reply to an earlier one or a new thread."""
-        rows, roots, children, depth = [], [], {}, {}
+    def _thread_rows(self, rng, article, count, members):
+        """`count` comments for one article, each a reply to an earlier one or a new thread,
+        as (comment, depth), unsaved."""
+        rows, roots, children, depths, threads = [], [], [], [], []
         moment = article.published_at + timedelta(minutes=rng.randint(3, 30))
-        for offset in range(count):
-            pk = first_pk + offset
-            parent = self._pick_parent(rng, roots, children, depth)
+        for position in range(count):
+            parent = self._pick_parent(rng, roots, children, depths)
             moment += timedelta(seconds=rng.randint(20, 1500))
             member = rng.random() >= GUEST_SHARE
             user = rng.choice(members) if member else None
-            name = "" if member else demo_corpus.person_name(rng)
-            level = depth[parent.pk] + 1 if parent else 0
-            body = demo_corpus.comment_body(
+            name = "" if member else corpus.person_name(rng)
+            reply = parent is not None
+            level = depths[parent] + 1 if reply else 0
+            body = corpus.comment_body(
                 rng,
                 headline=article.headline,
                 depth=level,
-                parent_body=parent.body if parent else None,
+                parent_body=rows[parent].body if reply else None,
             )
             comment = Comment(
-                pk=pk,
                 article=article,
-                parent_id=parent.pk if parent else None,
-                thread_id=parent.thread_id if parent else pk,
+                parent=rows[parent] if reply else None,
+                thread=threads[parent] if reply else None,  # a new thread: set once saved
                 user=user,
                 guest_name=name,
                 guest_email=f"{slugify(name) or 'guest'}@example.net" if name else "",
@@ -208,13 +214,14 @@ class Command(BaseCommand):
             if comment.status == Comment.Status.PENDING:
                 comment.held_for = [workflows.hold("new_commenter", "0 of 2 comments approved")]
             rows.append(comment)
-            children[pk] = []
-            depth[pk] = level
-            if parent:
-                children[parent.pk].append(comment)
+            children.append([])
+            depths.append(level)
+            threads.append(threads[parent] if reply else comment)
+            if reply:
+                children[parent].append(position)
             else:
-                roots.append(comment)
-        return rows
+                roots.append(position)
+        return zip(rows, depths, strict=True)
 
     def _status(self, rng):
         draw = rng.random()
@@ -242,11 +249,12 @@ class Command(BaseCommand):
             comment.score = workflows.wilson_lower_bound(comment.upvotes, comment.downvotes)
         return votes
 
-    def _pick_parent(self, rng, roots, children, depth):
-        """A new thread about a third of the time; otherwise walk down a recent or random thread."""
+    def _pick_parent(self, rng, roots, children, depths):
+        """A new thread about a third of the time (None); otherwise walk down a recent or
+        random thread to the position of the comment to reply to."""
         if not roots or rng.random() < 0.3:
             return None
         node = rng.choice(roots[-10:] if rng.random() < 0.6 else roots)
-        while children[node.pk] and depth[node.pk] < MAX_DEPTH - 1 and rng.random() < 0.85:
-            node = rng.choice(children[node.pk])
+        while children[node] and depths[node] < MAX_DEPTH - 1 and rng.random() < 0.85:
+            node = rng.choice(children[node])
         return node
