@@ -21,7 +21,7 @@ from django.views.generic import DetailView
 from articles.models import Article
 from newsboard.http import client_ip
 
-from . import notifications, workflows
+from . import email_links, notifications, workflows
 from .forms import CommentForm, EditCommentForm, FollowForm, ModerationForm, ReportForm
 from .models import Comment, Viewer, Vote
 from .threads import display_nodes, sort_from, thread_page_number
@@ -300,7 +300,7 @@ def _comments_on_published_articles():
 def unsubscribe(request, token):
     """One-click unsubscribe from a signed link: a page with one button, or a direct POST
     from a mail client (List-Unsubscribe-Post)."""
-    unsigned = notifications.read_unsubscribe_token(token)
+    unsigned = email_links.read_unsubscribe_token(token)
     if unsigned is None:
         return render(request, "comments/unsubscribe.html", {"invalid": True}, status=400)
     email, scope = unsigned

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from comments import notifications, workflows
+from comments import email_links, workflows
 from comments.models import Comment, Follow, Notification
 
 from .factories import UserFactory, post
@@ -181,7 +181,7 @@ def test_mail_clients_one_click_post_needs_no_csrf_token(article):
     Follow.objects.create(user=reader, article=article)
     url = reverse(
         "comments:unsubscribe",
-        kwargs={"token": notifications.unsubscribe_token(reader.email, "all")},
+        kwargs={"token": email_links.unsubscribe_token(reader.email, "all")},
     )
     response = Client(enforce_csrf_checks=True).post(url, {"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200
