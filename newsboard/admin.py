@@ -8,7 +8,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from comments import workflows
+from comments import erasure, moderation
 
 from .models import User
 
@@ -80,7 +80,7 @@ class UserAdmin(DjangoUserAdmin):
         their own account, so threads keep their shape."""
         with transaction.atomic():
             for user in queryset:
-                workflows.erase_author(user, remove_comments=False)
+                erasure.erase_author(user, remove_comments=False)
             queryset.delete()
 
     def has_moderate_permission(self, request):
@@ -97,7 +97,7 @@ class UserAdmin(DjangoUserAdmin):
     @admin.action(description=_("Ban selected accounts from commenting"), permissions=["moderate"])
     def ban(self, request, queryset):
         commenters = self._commenters(request, queryset)
-        count, _removed = workflows.ban_authors(commenters, by=request.user)
+        count, _removed = moderation.ban_authors(commenters, by=request.user)
         self.message_user(
             request,
             ngettext("%(count)d account banned.", "%(count)d accounts banned.", count)
@@ -111,7 +111,7 @@ class UserAdmin(DjangoUserAdmin):
     )
     def ban_and_remove_comments(self, request, queryset):
         commenters = self._commenters(request, queryset)
-        count, removed = workflows.ban_authors(commenters, by=request.user, remove_comments=True)
+        count, removed = moderation.ban_authors(commenters, by=request.user, remove_comments=True)
         self.message_user(
             request,
             " ".join(
@@ -137,7 +137,7 @@ class UserAdmin(DjangoUserAdmin):
         description=_("Lift bans and suspensions of selected accounts"), permissions=["moderate"]
     )
     def reinstate(self, request, queryset):
-        count = workflows.reinstate_authors(self._commenters(request, queryset))
+        count = moderation.reinstate_authors(self._commenters(request, queryset))
         self.message_user(
             request,
             ngettext(
@@ -151,7 +151,7 @@ class UserAdmin(DjangoUserAdmin):
 
     @admin.action(description=_("Mark selected accounts as trusted"), permissions=["moderate"])
     def trust(self, request, queryset):
-        count = workflows.set_trusted(self._commenters(request, queryset), True)
+        count = moderation.set_trusted(self._commenters(request, queryset), True)
         self.message_user(
             request,
             ngettext(
@@ -165,7 +165,7 @@ class UserAdmin(DjangoUserAdmin):
 
     @admin.action(description=_("Stop trusting selected accounts"), permissions=["moderate"])
     def stop_trusting(self, request, queryset):
-        count = workflows.set_trusted(self._commenters(request, queryset), False)
+        count = moderation.set_trusted(self._commenters(request, queryset), False)
         self.message_user(
             request,
             ngettext(
@@ -179,7 +179,7 @@ class UserAdmin(DjangoUserAdmin):
 
     def _suspend(self, request, queryset, length):
         until = timezone.now() + length
-        count = workflows.suspend_authors(self._commenters(request, queryset), until=until)
+        count = moderation.suspend_authors(self._commenters(request, queryset), until=until)
         self.message_user(
             request,
             ngettext(

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import CreateView, FormView, ListView, UpdateView
 
 from articles.models import Article
-from comments import workflows
+from comments import erasure, moderation
 from comments.models import Comment, Vote
 from comments.views import forget_guest
 
@@ -131,7 +131,7 @@ def confirm_email(request, token):
     if user.email_verified_at:
         messages.info(request, _("Your email address was already confirmed."))
     else:
-        workflows.email_confirmed(user)
+        moderation.email_confirmed(user)
         messages.success(
             request,
             _("Thank you: %(email)s is confirmed. Your waiting comments are now published.")
@@ -259,7 +259,7 @@ class DeleteAccountView(LoginRequiredMixin, FormView):
     def form_valid(self, form):
         user = self.request.user
         with transaction.atomic():
-            workflows.erase_author(user, remove_comments=form.remove_comments)
+            erasure.erase_author(user, remove_comments=form.remove_comments)
             user.delete()
         logout(self.request)
         messages.success(self.request, _("Your account was deleted. Goodbye, and thank you."))

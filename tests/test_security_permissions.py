@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from comments import email_links, notifications, workflows
+from comments import email_links, moderation, notifications
 from comments.models import (
     Block,
     Comment,
@@ -105,9 +105,9 @@ def world(django_db_setup, django_db_blocker):
 
         members_comment = post(article, "A member's comment.", user=users["member"])
         held_comment = post(article, "A member's held comment.", user=users["member"])
-        workflows.set_status(Comment.objects.filter(pk=held_comment.pk), Comment.Status.PENDING)
+        moderation.set_status(Comment.objects.filter(pk=held_comment.pk), Comment.Status.PENDING)
         featured_comment = post(article, "A staff pick.", user=users["other-member"])
-        workflows.set_featured(
+        moderation.set_featured(
             Comment.objects.filter(pk=featured_comment.pk), True, by=users["moderator"]
         )
         yield World(

@@ -37,7 +37,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from articles.models import Article
-from comments import database, workflows
+from comments import database, moderation, rules
 from comments.models import Comment, ModerationAction
 from newsboard.markup import render_comment
 
@@ -649,7 +649,7 @@ class Importer:
                     body=record.body,
                     body_html=render_comment(record.body),
                     status=record.status,
-                    held_for=[workflows.hold("imported", record.note)]
+                    held_for=[rules.hold("imported", record.note)]
                     if record.status == Comment.Status.PENDING
                     else [],
                     created_at=record.created_at,
@@ -676,7 +676,7 @@ class Importer:
             database.reset_comment_sequence()
         for chunk in chunks(touched_articles):
             # Every comment of these articles: exact, and no list of parents to keep.
-            workflows.recount(
+            moderation.recount(
                 article_ids=chunk, parent_ids=Comment.objects.filter(article__in=chunk).values("pk")
             )
 

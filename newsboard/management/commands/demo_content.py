@@ -11,8 +11,9 @@ from django.db import connection, transaction
 from django.utils.text import slugify
 
 from articles.models import Article, Section
-from comments import workflows
+from comments import moderation, rules
 from comments.models import Comment, Vote
+from comments.votes import wilson_lower_bound
 from newsboard import demo_corpus
 from newsboard.markup import render_comment
 
@@ -169,7 +170,7 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 for statement in connection.ops.sequence_reset_sql(no_style(), [Comment]):
                     cursor.execute(statement)
-        workflows.recount(
+        moderation.recount(
             article_ids=[article.pk for article in articles],
             parent_ids={row.parent_id for row in rows if row.parent_id},
         )
@@ -206,7 +207,7 @@ class Command(BaseCommand):
                 created_at=moment,
             )
             if comment.status == Comment.Status.PENDING:
-                comment.held_for = [workflows.hold("new_commenter", "0 of 2 comments approved")]
+                comment.held_for = [rules.hold("new_commenter", "0 of 2 comments approved")]
             rows.append(comment)
             children[pk] = []
             depth[pk] = level
@@ -239,7 +240,7 @@ class Command(BaseCommand):
                     comment.upvotes += 1
                 else:
                     comment.downvotes += 1
-            comment.score = workflows.wilson_lower_bound(comment.upvotes, comment.downvotes)
+            comment.score = wilson_lower_bound(comment.upvotes, comment.downvotes)
         return votes
 
     def _pick_parent(self, rng, roots, children, depth):
