@@ -7,13 +7,10 @@ ratelimits.py) and the same bookkeeping (thread ids, exact approved-comment
 counts, notifications) whichever door it came in by.
 """
 
-from datetime import UTC, datetime
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q, Subquery, Value
-from django.db.models.functions import Coalesce, Least
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -27,7 +24,6 @@ from .models import Comment, CommentRevision, ModerationAction
 # is shown and answered with (the article, for its headline, only when the text was
 # posted elsewhere: rare).
 AUTHOR_RECORD_FIELDS = ("id", "article", "parent", "created_at", "status", "user", "guest_email")
-EARLIEST = datetime.min.replace(tzinfo=UTC)
 
 
 def post_comment(
@@ -148,46 +144,29 @@ def _parent_for_reply(article, parent_id, viewer):
 
 
 def author_record(body, user, guest_email, *, now):
-    """What the rules need of the author's past, in one query: (same_text, decided).
+    """What the rules need of the author's past: (same_text, decided).
 
     same_text: their comments with this very text, oldest first, over the
     longer of the duplicate and the repeat windows, for _recent_duplicate()
     and rules.same_text_elsewhere(); decided: the statuses of their latest
     NEWSBOARD_REJECTION_SAMPLE approved, removed or spam comments, newest
-    first, for the rules on new and often rejected authors.
-
-    Both are read of the author's comments since the earlier of two moments:
-    the start of the windows, and when the oldest comment of the sample was
-    posted (a subquery: the sample's size-th latest decided comment). So the
-    read is one range of the author's index, whatever their history, and a
-    comment that is both (a recent one with the same text, since decided)
-    comes once. Which is which is sorted out here, from the rows in date
-    order.
+    first, for the rules on new and often rejected authors. Two queries, each
+    one range of the author's index.
     """
     authored = Comment.objects.filter(rules.authored_by(user, guest_email))
-    windows_start = now - max(rules.duplicate_window(), rules.repeat_window())
-    same_text = Q(body=body, created_at__gte=windows_start)
-    wanted, since = same_text, Value(windows_start)
-    sample = settings.NEWSBOARD_REJECTION_SAMPLE if (user or guest_email) else 0
-    if sample:
-        sample_start = Coalesce(
-            Subquery(
-                authored.filter(status__in=rules.DECIDED)
-                .order_by("-created_at")
-                .values("created_at")[sample - 1 : sample]
-            ),
-            Value(EARLIEST),  # fewer decided comments than the sample holds: all of them
+    same_text = list(
+        authored.filter(
+            body=body,
+            created_at__gte=now - max(rules.duplicate_window(), rules.repeat_window()),
         )
-        wanted |= Q(status__in=rules.DECIDED, created_at__gte=sample_start)
-        since = Least(since, sample_start)
-    rows = list(
-        authored.filter(wanted, created_at__gte=since)
-        .annotate(has_same_text=same_text)
         .only(*AUTHOR_RECORD_FIELDS)
-        .order_by("created_at", "pk")
+        .order_by("created_at")
     )
-    decided = [earlier.status for earlier in reversed(rows) if earlier.status in rules.DECIDED]
-    return [earlier for earlier in rows if earlier.has_same_text], decided[:sample]
+    if not (user or guest_email):  # guests without an address have no record to judge
+        return same_text, []
+    decided = authored.filter(status__in=rules.DECIDED).order_by("-created_at")
+    sample = settings.NEWSBOARD_REJECTION_SAMPLE
+    return same_text, list(decided.values_list("status", flat=True)[:sample])
 
 
 def _recent_duplicate(same_text, article, parent, *, since):

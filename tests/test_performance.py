@@ -254,19 +254,20 @@ def posting_queries(client, article, data):
     return len(queries) - (connection.vendor == "postgresql" and bool(data.get("parent")))
 
 
-def test_a_returning_guest_posts_in_ten_queries(client, article):
+def test_a_returning_guest_posts_in_eleven_queries(client, article):
     client.post(post_url(article), guest_data(body="My first comment."))
     # the article, the phrase and block lists' version, rate limits; savepoint, the
-    # author's record (same text, latest decisions), insert, thread id, followers,
-    # the article's counts, release. No session: the guest's name, email and
-    # comments are in a cookie of their own, the message for the next page too.
-    assert posting_queries(client, article, guest_data(body="And a second one.")) == 10
+    # author's record (their comments with the same text, the statuses of their latest
+    # decided ones), insert, thread id, followers, the article's counts, release. No
+    # session: the guest's name, email and comments are in a cookie of their own, the
+    # message for the next page too.
+    assert posting_queries(client, article, guest_data(body="And a second one.")) == 11
 
 
-def test_a_member_posts_in_twelve_queries(client, article):
+def test_a_member_posts_in_thirteen_queries(client, article):
     client.force_login(UserFactory())
-    # the guest's ten, the session and the account (the session is not saved)
-    assert posting_queries(client, article, {"body": "Members have opinions too."}) == 12
+    # the guest's eleven, the session and the account (the session is not saved)
+    assert posting_queries(client, article, {"body": "Members have opinions too."}) == 13
 
 
 @pytest.mark.parametrize("replied", ["member", "guest"])
