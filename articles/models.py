@@ -78,37 +78,10 @@ class ArticleQuerySet(models.QuerySet):
         return self._published_with(slug, self.POSTING_FIELDS)
 
     def _published_with(self, slug, fields):
-        """published() written out in SQL, for the two busiest reads of an article:
-        compiling it through the ORM took more than twice as long as running it.
-
-        The row becomes an article as a raw() query would make it (the fields'
-        converters, then from_db()) without raw()'s own bookkeeping, which cost
-        more than the query.
-        """
-        opts = Article._meta
-        # in the model's order, as from_db() takes them
-        names = [field.attname for field in opts.concrete_fields if field.attname in fields]
-        compiler = self.query.get_compiler(self.db)
-        converters = compiler.get_converters(
-            [opts.get_field(name).get_col(opts.db_table) for name in names]
-        )
-        columns = ", ".join(compiler.quote_name(name) for name in names)
-        with compiler.connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {columns} FROM {opts.db_table}"  # noqa: S608 (our names)
-                " WHERE slug = %s AND status = %s AND published_at <= %s",
-                [
-                    slug,
-                    Article.Status.PUBLISHED,
-                    compiler.connection.ops.adapt_datetimefield_value(timezone.now()),
-                ],
-            )
-            rows = cursor.fetchmany(1)
-        if not rows:
+        try:
+            return self.published().only(*fields).get(slug=slug)
+        except Article.DoesNotExist:
             return None
-        if converters:
-            rows = compiler.apply_converters(rows, converters)
-        return Article.from_db(self.db, names, next(iter(rows)))
 
 
 class Article(models.Model):

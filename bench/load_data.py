@@ -12,7 +12,7 @@
         --total; run again with a larger --total to add comments.
 
 Rows go in with bulk_create (PostgreSQL filler comments with COPY) and
-explicit primary keys; the counts are then set by comments.workflows.recount
+explicit primary keys; the counts are then set by comments.moderation.recount
 as the site would have kept them. Guests only: shape.py's optional homepage
 url has no place in Newsboard and is left out.
 """
@@ -33,7 +33,7 @@ from django.core.management.color import no_style  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from articles.models import Article, Section  # noqa: E402
-from comments import workflows  # noqa: E402
+from comments import moderation  # noqa: E402
 from comments.models import Comment  # noqa: E402
 from newsboard.markup import render_article, render_comment  # noqa: E402
 
@@ -263,7 +263,7 @@ def finish(articles, replied_in=()):
         with connection.cursor() as cursor:
             for statement in connection.ops.sequence_reset_sql(no_style(), [Comment, Article]):
                 cursor.execute(statement)
-    workflows.recount(
+    moderation.recount(
         article_ids=[article.pk for article in articles],
         parent_ids=Comment.objects.filter(
             article__in=list(replied_in), parent__isnull=False

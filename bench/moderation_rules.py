@@ -1,6 +1,6 @@
 """What the word rules cost when posting: 1,000 comments against 5,000 banned and suspect phrases.
 
-Posts the same 1,000 comments twice through comments.workflows.post_comment on
+Posts the same 1,000 comments twice through comments.posting.post_comment on
 a fresh database: once with empty phrase lists (the reference) and once with
 2,500 banned and 2,500 suspect phrases, and also times the phrase matching on
 its own. Prints the figures and the ratio of the rule check to the rest of posting.
@@ -29,9 +29,10 @@ from django.core.management import call_command  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 
 from articles.models import Article  # noqa: E402
-from comments import workflows  # noqa: E402
+from comments import posting  # noqa: E402
 from comments.management.demo import corpus  # noqa: E402
 from comments.models import Comment, ModeratedPhrase  # noqa: E402
+from comments.rules import moderation_lists  # noqa: E402
 
 COMMENTS = 1000
 PHRASES = 5000
@@ -52,7 +53,7 @@ def phrase_list(rng):
 def post_all(article, bodies):
     started = time.perf_counter()
     for index, body in enumerate(bodies):
-        workflows.post_comment(
+        posting.post_comment(
             article=article, body=body, guest_name="Bench", guest_email=f"b{index}@example.org"
         )
     return time.perf_counter() - started
@@ -77,7 +78,7 @@ def main():
             for n, phrase in enumerate(phrases)
         )
         started = time.perf_counter()
-        matchers = workflows.moderation_lists().matchers
+        matchers = moderation_lists().matchers
         compile_time = time.perf_counter() - started
         started = time.perf_counter()
         for body in bodies:

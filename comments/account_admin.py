@@ -2,7 +2,7 @@
 
 comments/admin.py registers CommenterAdmin for the user model in place of the
 accounts app's UserAdmin, since these actions and the deletion of accounts
-change comments too (through the workflows, as everywhere else).
+change comments too (through the moderation and erasure modules, as everywhere else).
 """
 
 from datetime import timedelta
@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 
 from newsboard.accounts.admin import UserAdmin, short_datetime
 
-from . import workflows
+from . import erasure, moderation
 
 
 class CommenterAdmin(UserAdmin):
@@ -39,7 +39,7 @@ class CommenterAdmin(UserAdmin):
         their own account, so threads keep their shape."""
         with transaction.atomic():
             for user in queryset:
-                workflows.erase_author(user, remove_comments=False)
+                erasure.erase_author(user, remove_comments=False)
             queryset.delete()
 
     def has_moderate_permission(self, request):
@@ -48,7 +48,7 @@ class CommenterAdmin(UserAdmin):
     @admin.action(description=_("Ban selected accounts from commenting"), permissions=["moderate"])
     def ban(self, request, queryset):
         commenters = self._commenters(request, queryset)
-        count, _removed = workflows.ban_authors(commenters, by=request.user)
+        count, _removed = moderation.ban_authors(commenters, by=request.user)
         self.message_user(
             request,
             ngettext("%(count)d account banned.", "%(count)d accounts banned.", count)
@@ -62,7 +62,7 @@ class CommenterAdmin(UserAdmin):
     )
     def ban_and_remove_comments(self, request, queryset):
         commenters = self._commenters(request, queryset)
-        count, removed = workflows.ban_authors(commenters, by=request.user, remove_comments=True)
+        count, removed = moderation.ban_authors(commenters, by=request.user, remove_comments=True)
         self.message_user(
             request,
             " ".join(
@@ -88,7 +88,7 @@ class CommenterAdmin(UserAdmin):
         description=_("Lift bans and suspensions of selected accounts"), permissions=["moderate"]
     )
     def reinstate(self, request, queryset):
-        count = workflows.reinstate_authors(self._commenters(request, queryset))
+        count = moderation.reinstate_authors(self._commenters(request, queryset))
         self.message_user(
             request,
             ngettext(
@@ -102,7 +102,7 @@ class CommenterAdmin(UserAdmin):
 
     @admin.action(description=_("Mark selected accounts as trusted"), permissions=["moderate"])
     def trust(self, request, queryset):
-        count = workflows.set_trusted(self._commenters(request, queryset), True)
+        count = moderation.set_trusted(self._commenters(request, queryset), True)
         self.message_user(
             request,
             ngettext(
@@ -116,7 +116,7 @@ class CommenterAdmin(UserAdmin):
 
     @admin.action(description=_("Stop trusting selected accounts"), permissions=["moderate"])
     def stop_trusting(self, request, queryset):
-        count = workflows.set_trusted(self._commenters(request, queryset), False)
+        count = moderation.set_trusted(self._commenters(request, queryset), False)
         self.message_user(
             request,
             ngettext(
@@ -130,7 +130,7 @@ class CommenterAdmin(UserAdmin):
 
     def _suspend(self, request, queryset, length):
         until = timezone.now() + length
-        count = workflows.suspend_authors(self._commenters(request, queryset), until=until)
+        count = moderation.suspend_authors(self._commenters(request, queryset), until=until)
         self.message_user(
             request,
             ngettext(

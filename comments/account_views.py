@@ -28,7 +28,7 @@ from django.views.generic import FormView, ListView
 from articles.models import Article
 from newsboard.accounts.confirmation import account_for_token, confirmation_failed
 
-from . import workflows
+from . import erasure, moderation
 from .forms import DeleteAccountForm
 from .models import Comment, Vote
 from .views import forget_guest
@@ -48,7 +48,7 @@ def confirm_email(request, token):
     if user.email_verified_at:
         messages.info(request, _("Your email address was already confirmed."))
     else:
-        workflows.email_confirmed(user)
+        moderation.email_confirmed(user)
         messages.success(
             request,
             _("Thank you: %(email)s is confirmed. Your waiting comments are now published.")
@@ -109,7 +109,7 @@ class DeleteAccountView(LoginRequiredMixin, FormView):
     def form_valid(self, form):
         user = self.request.user
         with transaction.atomic():
-            workflows.erase_author(user, remove_comments=form.remove_comments)
+            erasure.erase_author(user, remove_comments=form.remove_comments)
             user.delete()
         logout(self.request)
         messages.success(self.request, _("Your account was deleted. Goodbye, and thank you."))

@@ -1,6 +1,6 @@
 """The moderation queue, its audit trail and the rule lists, in the Django admin.
 
-Every decision made here goes through comments.workflows, as it does from the
+Every decision made here goes through comments.moderation, as it does from the
 site and from management commands, so counts, reports and the audit trail
 stay exact whichever door a moderator came in by.
 """
@@ -36,7 +36,7 @@ from django.utils.translation import ngettext, ngettext_lazy
 
 from articles.models import Article
 
-from . import workflows
+from . import moderation, rules
 from .account_admin import CommenterAdmin
 from .forms import REMOVAL_NOTE_MAX_LENGTH
 from .models import (
@@ -370,9 +370,9 @@ class CommentAdmin(admin.ModelAdmin):
             for field in ("status", "removal_reason", "removal_note"):
                 setattr(obj, field, form.initial[field])
         super().save_model(request, obj, form, change)
-        workflows.discussion_changed([obj.article_id])
+        moderation.discussion_changed([obj.article_id])
         if deciding:
-            workflows.set_status(
+            moderation.set_status(
                 Comment.objects.filter(pk=obj.pk),
                 form.cleaned_data["status"],
                 by=request.user,
@@ -442,9 +442,7 @@ class CommentAdmin(admin.ModelAdmin):
     def why_here(self, comment):
         reasons = []
         if comment.held_for:
-            reasons.append(
-                _("Held: %(rules)s") % {"rules": workflows.describe_holds(comment.held_for)}
-            )
+            reasons.append(_("Held: %(rules)s") % {"rules": rules.describe_holds(comment.held_for)})
         if comment.open_report_reasons:
             codes = Counter(comment.open_report_reasons.split(","))
             count = codes.total()
@@ -487,14 +485,14 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("held for"))
     def held_reasons(self, comment):
-        return workflows.describe_holds(comment.held_for) or self.get_empty_value_display()
+        return rules.describe_holds(comment.held_for) or self.get_empty_value_display()
 
     @admin.action(description=_("Approve selected comments"), permissions=["moderate"])
     def approve(self, request, queryset):
         self._decide(
             request,
             queryset,
-            lambda comments: workflows.set_status(
+            lambda comments: moderation.set_status(
                 comments, Comment.Status.APPROVED, by=request.user
             ),
             ngettext_lazy("%(count)d comment approved.", "%(count)d comments approved.", "count"),
@@ -508,7 +506,7 @@ class CommentAdmin(admin.ModelAdmin):
             self._decide(
                 request,
                 queryset,
-                lambda comments: workflows.set_status(
+                lambda comments: moderation.set_status(
                     comments,
                     Comment.Status.REMOVED,
                     by=request.user,
@@ -538,7 +536,7 @@ class CommentAdmin(admin.ModelAdmin):
         self._decide(
             request,
             queryset,
-            lambda comments: workflows.set_status(comments, Comment.Status.SPAM, by=request.user),
+            lambda comments: moderation.set_status(comments, Comment.Status.SPAM, by=request.user),
             ngettext_lazy(
                 "%(count)d comment marked as spam.", "%(count)d comments marked as spam.", "count"
             ),
@@ -549,7 +547,7 @@ class CommentAdmin(admin.ModelAdmin):
         self._decide(
             request,
             queryset,
-            lambda comments: workflows.set_featured(comments, True, by=request.user),
+            lambda comments: moderation.set_featured(comments, True, by=request.user),
             ngettext_lazy("%(count)d comment featured.", "%(count)d comments featured.", "count"),
             unchanged=ngettext_lazy(
                 "%(count)d selected comment was left as it was: only approved comments that are "
@@ -565,7 +563,7 @@ class CommentAdmin(admin.ModelAdmin):
         self._decide(
             request,
             queryset,
-            lambda comments: workflows.set_featured(comments, False, by=request.user),
+            lambda comments: moderation.set_featured(comments, False, by=request.user),
             ngettext_lazy(
                 "%(count)d comment no longer featured.",
                 "%(count)d comments no longer featured.",

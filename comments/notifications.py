@@ -4,8 +4,11 @@ When a comment becomes visible, the people to tell get a Notification row
 each. The first unsent row for an address schedules one send a few minutes
 later (NEWSBOARD_NOTIFICATION_BATCH_SECONDS), which mails everything unsent
 for that address by then: several replies make one e-mail. Every e-mail
-carries signed one-click unsubscribe links, in the text and in the
-List-Unsubscribe header.
+carries signed one-click unsubscribe links (email_links.py), in the text and
+in the List-Unsubscribe header.
+
+This module decides who hears of what and queues the sends; the e-mails are
+written and sent by the tasks in tasks.py, which never call back here.
 """
 
 from datetime import timedelta
@@ -13,22 +16,12 @@ from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core import signing
-from django.core.mail import EmailMessage
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from . import tasks
+from . import email_links, tasks
 from .models import Comment, Follow, Notification
-
-UNSUBSCRIBE_SALT = "comments.unsubscribe"
-CONFIRM_SALT = "comments.confirm-follow"
-CONFIRM_DAYS = 7
 
 
 def notify_about(comments):
@@ -99,25 +92,13 @@ def _recipients(comment):
 
 def _confirmed_follows(article_id, guest_email=None):
     """(article id, email, member id, member's email, member is active) for each confirmed
-    follow of the article, and the guest's follow of replies to them, if a guest is given.
-
-    Written out in SQL: through the ORM it took longer to build than to run, and
-    every post asks it.
-    """
-    quote = connection.ops.quote_name
-    follows, members = quote(Follow._meta.db_table), quote(get_user_model()._meta.db_table)
-    wanted, params = "f.article_id = %s", [article_id]
+    follow of the article, and the guest's follow of replies to them, if a guest is given."""
+    wanted = Q(article_id=article_id)
     if guest_email:
-        wanted += " OR (f.article_id IS NULL AND f.user_id IS NULL AND f.email = %s)"
-        params.append(guest_email)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT f.article_id, f.email, f.user_id, m.email, m.is_active"  # noqa: S608
-            f" FROM {follows} f LEFT JOIN {members} m ON m.id = f.user_id"
-            f" WHERE f.confirmed_at IS NOT NULL AND ({wanted})",
-            params,
-        )
-        return cursor.fetchall()
+        wanted |= Q(article=None, user=None, email=guest_email)
+    return Follow.objects.filter(wanted, confirmed_at__isnull=False).values_list(
+        "article_id", "email", "user_id", "user__email", "user__is_active"
+    )
 
 
 def _schedule_send(address):
@@ -128,82 +109,6 @@ def _schedule_send(address):
             + timedelta(seconds=settings.NEWSBOARD_NOTIFICATION_BATCH_SECONDS)
         )
     task.enqueue(address)
-
-
-def send_batch(address):
-    """Mail everything still unsent for one address in one message; returns how many."""
-    with transaction.atomic():
-        waiting = list(
-            Notification.objects.select_for_update(of=("self",))
-            .filter(recipient=address, sent_at=None)
-            .select_related("comment__article", "comment__user", "user")
-            .order_by("created_at", "pk")
-        )
-        if not waiting:
-            return 0
-        Notification.objects.filter(pk__in=[n.pk for n in waiting]).update(sent_at=timezone.now())
-    # Moderators may have hidden a comment since: those are dropped, not sent.
-    visible = [n for n in waiting if n.comment.status == Comment.Status.APPROVED]
-    if not visible:
-        return 0
-    articles = {n.comment.article for n in visible if n.reason == Notification.Reason.FOLLOWED}
-    context = {
-        "notifications": visible,
-        "name": visible[0].user.public_name if visible[0].user else "",
-        "site_url": settings.NEWSBOARD_SITE_URL,
-        "replies_unsubscribe_url": unsubscribe_url(address, "replies"),
-        "article_unsubscribe_urls": [
-            (article, unsubscribe_url(address, f"article:{article.pk}")) for article in articles
-        ],
-        "all_unsubscribe_url": unsubscribe_url(address, "all"),
-        "any_replies": any(n.reason == Notification.Reason.REPLY for n in visible),
-    }
-    message = EmailMessage(
-        subject=_subject(visible),
-        body=render_to_string("comments/email/notifications.txt", context),
-        to=[address],
-        headers={
-            "List-Unsubscribe": f"<{context['all_unsubscribe_url']}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
-    )
-    message.send()
-    return len(visible)
-
-
-def _subject(notifications):
-    first = notifications[0]
-    if len(notifications) > 1:
-        return ngettext(
-            "%(count)d new comment on Newsboard",
-            "%(count)d new comments on Newsboard",
-            len(notifications),
-        ) % {"count": len(notifications)}
-    if first.reason == Notification.Reason.REPLY:
-        return _("%(name)s replied to your comment on “%(headline)s”") % {
-            "name": first.comment.author_name,
-            "headline": first.comment.article.headline,
-        }
-    return _("New comment on “%(headline)s”") % {"headline": first.comment.article.headline}
-
-
-def unsubscribe_token(email, scope):
-    """A signed token for an unsubscribe link: scope is "all", "replies" or "article:<id>"."""
-    return signing.dumps({"email": email, "scope": scope}, salt=UNSUBSCRIBE_SALT)
-
-
-def unsubscribe_url(email, scope):
-    path = reverse("comments:unsubscribe", kwargs={"token": unsubscribe_token(email, scope)})
-    return f"{settings.NEWSBOARD_SITE_URL}{path}"
-
-
-def read_unsubscribe_token(token):
-    """(email, scope), or None for a token we did not sign. Unsubscribe links never expire."""
-    try:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    except signing.BadSignature:
-        return None
-    return data["email"], data["scope"]
 
 
 def unsubscribe(email, scope):
@@ -242,18 +147,13 @@ def unfollow(article, user):
     Follow.objects.filter(user=user, article=article).delete()
 
 
-def confirm_token(follow_entry):
-    return signing.dumps({"follow": follow_entry.pk}, salt=CONFIRM_SALT)
-
-
 def confirm(token):
     """Confirm a guest's follow from the e-mailed link; returns it, or None if the link is
     bad, expired or the follow is gone."""
-    try:
-        data = signing.loads(token, salt=CONFIRM_SALT, max_age=timedelta(days=CONFIRM_DAYS))
-    except signing.BadSignature:
+    follow_id = email_links.read_confirm_token(token)
+    if follow_id is None:
         return None
-    entry = Follow.objects.filter(pk=data["follow"]).select_related("article").first()
+    entry = Follow.objects.filter(pk=follow_id).select_related("article").first()
     if entry is not None and entry.confirmed_at is None:
         entry.confirmed_at = timezone.now()
         entry.save(update_fields=["confirmed_at"])

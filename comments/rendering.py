@@ -30,7 +30,7 @@ from django.utils.dateformat import DateFormat
 from django.utils.formats import get_format
 from django.utils.translation import get_language, gettext, ngettext
 
-from . import workflows
+from . import rules
 from .models import Comment
 
 _PK = 2_147_483_647  # stands for the comment's pk while a URL pattern is reversed
@@ -344,7 +344,7 @@ class TreeRenderer:
         if status == Comment.Status.APPROVED:
             return ""
         moderator = self.viewer.is_moderator
-        holds = f" · {escape(workflows.describe_holds(c.held_for))}" if c.held_for else ""
+        holds = f" · {escape(rules.describe_holds(c.held_for))}" if c.held_for else ""
         if moderator and status == Comment.Status.PENDING:
             text, kind = t["awaiting_moderation"] + holds, "pending"
         elif moderator and status == Comment.Status.SPAM:

@@ -1,16 +1,24 @@
-"""E-mails sent in the background, after the decision that causes them has been committed."""
+"""E-mails sent in the background, after the decision that causes them has been committed.
+
+Each task reads what it needs from the database and writes its e-mail here;
+moderation and notifications.py enqueue them. (Nothing here imports those
+modules back.)
+"""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail, send_mass_mail
+from django.core.mail import EmailMessage, send_mail, send_mass_mail
+from django.db import transaction
 from django.db.models import Q
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from . import notifications
-from .models import Comment, Follow
+from . import email_links
+from .models import Comment, Follow, Notification
 
 
 @task
@@ -57,8 +65,62 @@ def notify_moderators_of_reports(comment_id):
 
 @task
 def send_notifications(address):
-    """One e-mail with every reply and followed comment waiting for this address."""
-    notifications.send_batch(address)
+    """One e-mail with every reply and followed comment waiting for this address: what
+    is still unsent for it, in one message; returns how many comments it told of."""
+    with transaction.atomic():
+        waiting = list(
+            Notification.objects.select_for_update(of=("self",))
+            .filter(recipient=address, sent_at=None)
+            .select_related("comment__article", "comment__user", "user")
+            .order_by("created_at", "pk")
+        )
+        if not waiting:
+            return 0
+        Notification.objects.filter(pk__in=[n.pk for n in waiting]).update(sent_at=timezone.now())
+    # Moderators may have hidden a comment since: those are dropped, not sent.
+    visible = [n for n in waiting if n.comment.status == Comment.Status.APPROVED]
+    if not visible:
+        return 0
+    articles = {n.comment.article for n in visible if n.reason == Notification.Reason.FOLLOWED}
+    context = {
+        "notifications": visible,
+        "name": visible[0].user.public_name if visible[0].user else "",
+        "site_url": settings.NEWSBOARD_SITE_URL,
+        "replies_unsubscribe_url": email_links.unsubscribe_url(address, "replies"),
+        "article_unsubscribe_urls": [
+            (article, email_links.unsubscribe_url(address, f"article:{article.pk}"))
+            for article in articles
+        ],
+        "all_unsubscribe_url": email_links.unsubscribe_url(address, "all"),
+        "any_replies": any(n.reason == Notification.Reason.REPLY for n in visible),
+    }
+    message = EmailMessage(
+        subject=_subject(visible),
+        body=render_to_string("comments/email/notifications.txt", context),
+        to=[address],
+        headers={
+            "List-Unsubscribe": f"<{context['all_unsubscribe_url']}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    message.send()
+    return len(visible)
+
+
+def _subject(notifications):
+    first = notifications[0]
+    if len(notifications) > 1:
+        return ngettext(
+            "%(count)d new comment on Newsboard",
+            "%(count)d new comments on Newsboard",
+            len(notifications),
+        ) % {"count": len(notifications)}
+    if first.reason == Notification.Reason.REPLY:
+        return _("%(name)s replied to your comment on “%(headline)s”") % {
+            "name": first.comment.author_name,
+            "headline": first.comment.article.headline,
+        }
+    return _("New comment on “%(headline)s”") % {"headline": first.comment.article.headline}
 
 
 @task
@@ -67,11 +129,11 @@ def send_follow_confirmation(follow_id):
     entry = Follow.objects.select_related("article").filter(pk=follow_id).first()
     if entry is None or entry.confirmed_at is not None:
         return
-    path = reverse("comments:confirm_follow", kwargs={"token": notifications.confirm_token(entry)})
+    path = reverse("comments:confirm_follow", kwargs={"token": email_links.confirm_token(entry)})
     context = {
         "follow": entry,
         "confirm_url": f"{settings.NEWSBOARD_SITE_URL}{path}",
-        "days": notifications.CONFIRM_DAYS,
+        "days": email_links.CONFIRM_DAYS,
     }
     send_mail(
         _("Please confirm your e-mail address for Newsboard"),

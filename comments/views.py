@@ -21,7 +21,7 @@ from django.views.generic import DetailView
 from articles.models import Article
 from newsboard.http import client_ip
 
-from . import notifications, workflows
+from . import email_links, moderation, notifications, posting, votes
 from .forms import CommentForm, EditCommentForm, FollowForm, ModerationForm, ReportForm
 from .models import Comment, Viewer, Vote
 from .threads import display_nodes, sort_from, thread_page_number
@@ -108,7 +108,7 @@ def post_comment(request, slug):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            comment, _created = workflows.post_comment(
+            comment, _created = posting.post_comment(
                 article=article,
                 body=data["body"],
                 parent_id=data["parent"],
@@ -249,7 +249,7 @@ def edit(request, pk):
         status = 400
         if form.is_valid():
             try:
-                workflows.edit_comment(comment, viewer, form.cleaned_data["body"])
+                posting.edit_comment(comment, viewer, form.cleaned_data["body"])
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -282,7 +282,7 @@ def delete(request, pk):
     if not viewer.owns(comment) or comment.status == Comment.Status.DELETED:
         raise PermissionDenied(_("Only its author can delete this comment."))
     if request.method == "POST":
-        workflows.delete_own_comment(comment, viewer)
+        posting.delete_own_comment(comment, viewer)
         messages.success(request, _("Your comment was deleted."))
         return HttpResponseSeeOther(f"{comment.article.get_absolute_url()}#comments")
     return render(
@@ -300,7 +300,7 @@ def _comments_on_published_articles():
 def unsubscribe(request, token):
     """One-click unsubscribe from a signed link: a page with one button, or a direct POST
     from a mail client (List-Unsubscribe-Post)."""
-    unsigned = notifications.read_unsubscribe_token(token)
+    unsigned = email_links.read_unsubscribe_token(token)
     if unsigned is None:
         return render(request, "comments/unsubscribe.html", {"invalid": True}, status=400)
     email, scope = unsigned
@@ -406,7 +406,7 @@ def vote(request, pk):
             return JsonResponse({"error": _("Please sign in to vote.")}, status=403)
         return redirect_to_login(_back_to(request, comment))
     try:
-        up, down = workflows.vote(comment, request.user, VOTE_VALUES.get(request.POST.get("value")))
+        up, down = votes.vote(comment, request.user, VOTE_VALUES.get(request.POST.get("value")))
     except ValidationError as error:
         if wants_json:
             return JsonResponse({"error": error.messages[0]}, status=400)
@@ -434,7 +434,7 @@ def report(request, pk):
     if request.method == "POST" and form.is_valid():
         if not request.session.session_key:
             request.session.save()  # a guest's reports are told apart by their session
-        reported = workflows.report_comment(
+        reported = moderation.report_comment(
             comment,
             reason=form.cleaned_data["reason"],
             note=form.cleaned_data["note"],
@@ -476,9 +476,9 @@ def moderate(request, pk):
     decision = data["decision"]
     selected = Comment.objects.filter(pk=comment.pk)
     if decision in ("feature", "unfeature"):
-        workflows.set_featured(selected, decision == "feature", by=request.user)
+        moderation.set_featured(selected, decision == "feature", by=request.user)
     else:
-        workflows.set_status(
+        moderation.set_status(
             selected,
             ModerationForm.DECISIONS[decision],
             by=request.user,

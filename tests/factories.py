@@ -1,6 +1,6 @@
 """Small factories for the tests: articles, sections, users and comments.
 
-Comments go through comments.workflows.post_comment, as every real comment
+Comments go through comments.posting.post_comment, as every real comment
 does, so threads, counts and rendering are what the site would produce.
 """
 
@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Section
-from comments import workflows
+from comments import posting
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -64,7 +64,7 @@ def post(
     email="guest@example.org",
 ):
     """Post a comment as the site would and return it."""
-    comment, _created = workflows.post_comment(
+    comment, _created = posting.post_comment(
         article=article,
         body=body,
         parent_id=parent.pk if parent else None,

@@ -30,7 +30,6 @@ from itertools import islice, pairwise
 from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ValidationError
-from django.core.management.color import no_style
 from django.core.validators import validate_email
 from django.db import connection, reset_queries, transaction
 from django.db.models import Max
@@ -38,7 +37,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from articles.models import Article
-from comments import workflows
+from comments import database, moderation, rules
 from comments.models import Comment, ModerationAction
 from newsboard.markup import render_comment
 
@@ -591,22 +590,11 @@ class Importer:
 
     def _reserve_ids(self, count):
         if connection.vendor == "postgresql":
-            # Taken from the sequence, so comments posted meanwhile get other ids.
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                    [Comment._meta.db_table, count],
-                )
-                return array("q", (row[0] for row in cursor))
+            return database.reserve_comment_ids(count)
         # SQLite: the transaction holds the write lock (IMMEDIATE), so nobody else inserts.
         highest = Comment.objects.aggregate(highest=Max("pk"))["highest"] or 0
         if connection.vendor == "sqlite":
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT seq FROM sqlite_sequence WHERE name = %s", [Comment._meta.db_table]
-                )
-                row = cursor.fetchone()
-            highest = max(highest, row[0] if row else 0)
+            highest = max(highest, database.highest_comment_id_issued())
         return range(highest + 1, highest + 1 + count)
 
     def _take_ids_from_file(self):
@@ -661,7 +649,7 @@ class Importer:
                     body=record.body,
                     body_html=render_comment(record.body),
                     status=record.status,
-                    held_for=[workflows.hold("imported", record.note)]
+                    held_for=[rules.hold("imported", record.note)]
                     if record.status == Comment.Status.PENDING
                     else [],
                     created_at=record.created_at,
@@ -685,12 +673,10 @@ class Importer:
         if inserted != self.summary.imported or read != len(self.fate):
             raise BadExport("The file changed while it was imported.")
         if self.keep_ids and connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                for statement in connection.ops.sequence_reset_sql(no_style(), [Comment]):
-                    cursor.execute(statement)
+            database.reset_comment_sequence()
         for chunk in chunks(touched_articles):
             # Every comment of these articles: exact, and no list of parents to keep.
-            workflows.recount(
+            moderation.recount(
                 article_ids=chunk, parent_ids=Comment.objects.filter(article__in=chunk).values("pk")
             )
 

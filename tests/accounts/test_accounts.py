@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from comments import workflows
+from comments import moderation, votes
 from comments.models import Comment, Report
 from tests.factories import UserFactory, post
 
@@ -214,7 +214,7 @@ def test_profile_shows_published_comments_only_newest_first(client, article):
     older = post(article, "First thoughts on the bridge.", user=member)
     newer = post(article, "Second thoughts on the bridge.", user=member)
     held = post(article, "Held back for review.", user=member)
-    workflows.set_status(Comment.objects.filter(pk=held.pk), Comment.Status.PENDING)
+    moderation.set_status(Comment.objects.filter(pk=held.pk), Comment.Status.PENDING)
     response = client.get(reverse("profile", kwargs={"username": member.username}))
     assert list(response.context["comments"]) == [newer, older]
     assert "Held back for review" not in response.text
@@ -334,7 +334,7 @@ def test_deleting_the_account_can_remove_the_comments_leaving_placeholders(clien
 def test_deleting_the_account_withdraws_its_votes(client, article):
     reader = UserFactory()
     comment = post(article, "Voted on", user=UserFactory())
-    workflows.vote(comment, reader, 1)
+    votes.vote(comment, reader, 1)
     client.force_login(reader)
     client.post(reverse("delete_account"), {"comments": "keep", "password": PASSWORD})
     comment.refresh_from_db()
@@ -354,7 +354,7 @@ def test_data_download_holds_the_account_and_its_comments(client, article):
     first = post(article, "First, *as typed*.", user=reader)
     reply = post(article, "My reply.", parent=first, user=reader)
     other = post(article, "Someone else's.", user=UserFactory())
-    workflows.vote(other, reader, 1)
+    votes.vote(other, reader, 1)
     client.force_login(reader)
     response = client.get(reverse("account_data"))
     assert response["Content-Disposition"].startswith("attachment")

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from comments import workflows
+from comments import moderation, votes
 from comments.models import Comment
 
 from ..factories import ArticleFactory, SectionFactory, UserFactory, post
@@ -82,11 +82,11 @@ def test_a_visible_change_makes_the_kept_copy_stale(client, change):
     if change == "posted":
         post(article, "A new comment.")
     elif change == "approved":
-        workflows.set_status(Comment.objects.filter(pk=comment.pk), Comment.Status.APPROVED)
+        moderation.set_status(Comment.objects.filter(pk=comment.pk), Comment.Status.APPROVED)
     elif change == "voted":
-        workflows.vote(comment, UserFactory(), 1)
+        votes.vote(comment, UserFactory(), 1)
     elif change == "removed":
-        workflows.set_status(Comment.objects.filter(pk=comment.pk), Comment.Status.REMOVED)
+        moderation.set_status(Comment.objects.filter(pk=comment.pk), Comment.Status.REMOVED)
     else:
         article.headline = "Council delays the bridge"
         article.save()
@@ -242,7 +242,7 @@ def test_a_change_in_the_discussion_makes_the_comments_feed_stale(client, articl
     if change == "posted":
         post(article, "Second.")
     else:
-        workflows.set_status(Comment.objects.filter(pk=comment.pk), Comment.Status.REMOVED)
+        moderation.set_status(Comment.objects.filter(pk=comment.pk), Comment.Status.REMOVED)
     assert again(client, url, etag).status_code == 200
 
 

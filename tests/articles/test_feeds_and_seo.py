@@ -15,7 +15,7 @@ from django.utils import timezone
 from PIL import Image
 
 from articles.models import Article
-from comments import workflows
+from comments import moderation
 from comments.models import Comment
 
 from ..factories import ArticleFactory, SectionFactory, UserFactory, post
@@ -125,7 +125,7 @@ def test_comments_feed_lists_approved_comments_only(client, article, kind):
     post(article, "I was *there*.", user=member)
     post(article, "Seen from the bridge.", name="Tomás")
     removed = post(article, "Buy cheap watches.")
-    workflows.set_status(Comment.objects.filter(pk=removed.pk), Comment.Status.REMOVED)
+    moderation.set_status(Comment.objects.filter(pk=removed.pk), Comment.Status.REMOVED)
 
     response, feed = parse_feed(client, f"/feeds/articles/{article.slug}/comments/{kind}/")
 
@@ -313,7 +313,7 @@ def test_structured_data_describes_the_article_and_the_comments_opening_its_disc
     first = post(article, "I was *there* & saw it.", user=member)
     post(article, "Seen from the bridge.", name="Tomás")
     hidden = post(article, "Spam, spam, spam.")
-    workflows.set_status(Comment.objects.filter(pk=hidden.pk), Comment.Status.SPAM)
+    moderation.set_status(Comment.objects.filter(pk=hidden.pk), Comment.Status.SPAM)
 
     data = structured_data(client.get(article.get_absolute_url()).content.decode())
 

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
-from comments import workflows
+from comments import moderation
 from comments.models import Comment
 
 from ..factories import ArticleFactory, post
@@ -94,9 +94,9 @@ def test_words_are_matched_by_their_stem(client):
 def test_comments_tab_finds_approved_comments_on_published_articles_only(client, article):
     post(article, "The gondola is a wonderful idea.")
     pending = post(article, "The gondola is a waste, pending.")
-    workflows.set_status(Comment.objects.filter(pk=pending.pk), Comment.Status.PENDING)
+    moderation.set_status(Comment.objects.filter(pk=pending.pk), Comment.Status.PENDING)
     spam = post(article, "Gondola tickets cheap here, spam.")
-    workflows.set_status(Comment.objects.filter(pk=spam.pk), Comment.Status.SPAM)
+    moderation.set_status(Comment.objects.filter(pk=spam.pk), Comment.Status.SPAM)
     unpublished = ArticleFactory()
     post(unpublished, "A gondola on an unpublished article.")
     Article.objects.filter(pk=unpublished.pk).update(status=Article.Status.DRAFT)

@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from articles.models import Article
-from comments import workflows
+from comments import erasure, moderation
 from comments.imports import engine
 from comments.models import Comment, ModerationAction
 
@@ -388,11 +388,11 @@ def discussion():
     reply = post(article, "A member replies.", parent=root, user=member)
     post(article, "Third level.", parent=reply, name="Ana", email="ana@example.net")
     gone = post(article, "Kept after my account is gone.", user=leaving)
-    workflows.erase_author(leaving, remove_comments=False)
+    erasure.erase_author(leaving, remove_comments=False)
     withdrawn = post(article, "Withdrawn.", name="Sam", email="sam@example.net")
-    workflows.set_status(Comment.objects.filter(pk=withdrawn.pk), Comment.Status.DELETED)
+    moderation.set_status(Comment.objects.filter(pk=withdrawn.pk), Comment.Status.DELETED)
     rude = post(article, "Rude.", parent=root, name="Troll", email="troll@example.net")
-    workflows.set_status(Comment.objects.filter(pk=rude.pk), Comment.Status.REMOVED)
+    moderation.set_status(Comment.objects.filter(pk=rude.pk), Comment.Status.REMOVED)
     Comment.objects.filter(pk=reply.pk).update(edited_at=reply.created_at.replace(microsecond=0))
     other = ArticleFactory(slug="harbour-festival")
     post(other, "Great fireworks.", name="Tom", email="tom@example.net")

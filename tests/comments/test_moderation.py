@@ -6,11 +6,12 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from comments import workflows
+from comments import moderation
 from comments.models import Block, Comment, ModeratedPhrase, ModerationAction, Report
 
 from ..factories import ArticleFactory, UserFactory, post, post_url
@@ -59,7 +60,7 @@ def test_pending_comment_is_shown_to_its_guest_author_only(client, article, sett
 def test_pending_comment_is_shown_to_its_signed_in_author_only(client, article):
     author = UserFactory()
     comment = post(article, "Mine, held", user=author)
-    workflows.set_status(Comment.objects.filter(pk=comment.pk), Comment.Status.PENDING)
+    moderation.set_status(Comment.objects.filter(pk=comment.pk), Comment.Status.PENDING)
     client.force_login(author)
     assert comment.pk in visible_ids(client, article)
     client.force_login(UserFactory())
@@ -71,7 +72,7 @@ def test_counts_count_approved_comments_only(article, settings):
     post(article, "held")
     article.refresh_from_db()
     assert article.comment_count == 0
-    workflows.set_status(Comment.objects.all(), Comment.Status.APPROVED)
+    moderation.set_status(Comment.objects.all(), Comment.Status.APPROVED)
     article.refresh_from_db()
     assert article.comment_count == 1
 
@@ -81,10 +82,10 @@ def test_last_commented_at_follows_the_latest_approved_comment(article, moderato
     later = post(article, "The last word", email="last@example.org")
     article.refresh_from_db()
     assert article.last_commented_at == later.created_at
-    workflows.set_status(Comment.objects.filter(pk=later.pk), Comment.Status.REMOVED, by=moderator)
+    moderation.set_status(Comment.objects.filter(pk=later.pk), Comment.Status.REMOVED, by=moderator)
     article.refresh_from_db()
     assert article.last_commented_at == earlier.created_at
-    workflows.set_status(Comment.objects.filter(pk=earlier.pk), Comment.Status.SPAM, by=moderator)
+    moderation.set_status(Comment.objects.filter(pk=earlier.pk), Comment.Status.SPAM, by=moderator)
     article.refresh_from_db()
     assert article.last_commented_at is None
 
@@ -101,7 +102,7 @@ def test_guest_can_reply_to_their_own_pending_comment(client, article, settings)
 def test_author_sees_why_their_comment_was_removed(client, article, moderator):
     author = UserFactory()
     comment = post(article, "Off on a tangent", user=author)
-    workflows.set_status(
+    moderation.set_status(
         Comment.objects.filter(pk=comment.pk),
         Comment.Status.REMOVED,
         by=moderator,
@@ -174,7 +175,7 @@ def test_suspect_phrase_holds_the_comment_and_records_the_match(article, phrases
     ],
 )
 def test_phrase_matching_sees_through_disguises(article, phrases, disguised):
-    with pytest.raises(workflows.ValidationError):
+    with pytest.raises(ValidationError):
         post(article, f"Now you can {disguised} here")
 
 
@@ -201,7 +202,7 @@ def test_new_guest_is_held_until_enough_comments_were_approved(article, settings
     assert first.status == Comment.Status.PENDING
     assert first.held_for[0]["rule"] == "new_commenter"
     second = post(article, "two", email="new@example.org")
-    workflows.set_status(Comment.objects.filter(pk__in=[first.pk, second.pk]), "approved")
+    moderation.set_status(Comment.objects.filter(pk__in=[first.pk, second.pk]), "approved")
     assert post(article, "three", email="new@example.org").is_approved
 
 
@@ -210,7 +211,7 @@ def test_new_account_is_held_until_enough_comments_were_approved(article, settin
     author = UserFactory()
     first = post(article, "one", user=author)
     assert first.status == Comment.Status.PENDING
-    workflows.set_status(Comment.objects.filter(pk=first.pk), Comment.Status.APPROVED)
+    moderation.set_status(Comment.objects.filter(pk=first.pk), Comment.Status.APPROVED)
     assert post(article, "two", user=author).is_approved
 
 
@@ -220,9 +221,9 @@ def test_approvals_older_than_the_rejection_sample_still_count(article, settings
     settings.NEWSBOARD_REJECTION_RATE = 1  # never held for being rejected, here
     author = UserFactory()
     older = [post(article, f"early {n}", user=author) for n in range(2)]
-    workflows.set_status(Comment.objects.filter(pk__in=[c.pk for c in older]), "approved")
+    moderation.set_status(Comment.objects.filter(pk__in=[c.pk for c in older]), "approved")
     later = [post(article, f"later {n}", user=author) for n in range(3)]
-    workflows.set_status(Comment.objects.filter(pk__in=[c.pk for c in later]), "removed")
+    moderation.set_status(Comment.objects.filter(pk__in=[c.pk for c in later]), "removed")
     assert post(article, "and now", user=author).is_approved
 
 
@@ -234,7 +235,7 @@ def test_trusted_account_skips_the_new_commenter_hold(article, settings):
 def test_often_rejected_author_is_held_again(article, settings):
     author = UserFactory()
     comments = [post(article, f"take {n}", user=author) for n in range(5)]
-    workflows.set_status(
+    moderation.set_status(
         Comment.objects.filter(pk__in=[c.pk for c in comments[:3]]), Comment.Status.REMOVED
     )
     comment = post(article, "and again", user=author)
@@ -305,7 +306,7 @@ def test_phrase_list_changes_apply_to_the_next_comment(article):
 
 def test_banned_account_cannot_post(client, article, moderator):
     author = UserFactory()
-    workflows.ban_authors(type(author).objects.filter(pk=author.pk), by=moderator)
+    moderation.ban_authors(type(author).objects.filter(pk=author.pk), by=moderator)
     client.force_login(author)
     response = client.post(post_url(article), {"body": "let me in"})
     assert response.status_code == 400
@@ -316,7 +317,7 @@ def test_banned_account_cannot_post(client, article, moderator):
 def test_ban_can_remove_all_the_authors_comments(article, moderator):
     author = UserFactory()
     comments = [post(article, f"c{n}", user=author) for n in range(3)]
-    workflows.ban_authors(
+    moderation.ban_authors(
         type(author).objects.filter(pk=author.pk), by=moderator, remove_comments=True
     )
     assert {c.status for c in Comment.objects.filter(pk__in=[c.pk for c in comments])} == {
@@ -329,7 +330,7 @@ def test_ban_can_remove_all_the_authors_comments(article, moderator):
 def test_suspended_account_cannot_post_until_the_date(client, article):
     author = UserFactory()
     users = type(author).objects.filter(pk=author.pk)
-    workflows.suspend_authors(users, until=timezone.now() + timedelta(days=1))
+    moderation.suspend_authors(users, until=timezone.now() + timedelta(days=1))
     client.force_login(author)
     response = client.post(post_url(article), {"body": "too soon"})
     assert response.status_code == 400
@@ -341,8 +342,8 @@ def test_suspended_account_cannot_post_until_the_date(client, article):
 def test_reinstated_account_can_post_again(client, article, moderator):
     author = UserFactory()
     users = type(author).objects.filter(pk=author.pk)
-    workflows.ban_authors(users, by=moderator)
-    workflows.reinstate_authors(users)
+    moderation.ban_authors(users, by=moderator)
+    moderation.reinstate_authors(users)
     client.force_login(author)
     assert client.post(post_url(article), {"body": "I'm back"}).status_code == 303
 
@@ -381,7 +382,7 @@ def test_block_list_entries_are_validated_and_normalized(db):
     entry = Block(kind=Block.Kind.IP, value="203.0.113.7/24")
     entry.full_clean()
     assert entry.value == "203.0.113.0/24"
-    with pytest.raises(workflows.ValidationError):
+    with pytest.raises(ValidationError):
         Block(kind=Block.Kind.EMAIL, value="not an address").full_clean()
 
 
@@ -464,7 +465,7 @@ def test_comment_is_hidden_at_the_report_threshold(article, settings):
     settings.NEWSBOARD_REPORT_THRESHOLD = 2
     comment = post(article)
     for reader in (UserFactory(), UserFactory()):
-        workflows.report_comment(comment, reason="abuse", user=reader)
+        moderation.report_comment(comment, reason="abuse", user=reader)
     comment.refresh_from_db()
     assert comment.status == Comment.Status.PENDING
     assert comment.report_count == 2
@@ -475,7 +476,7 @@ def test_comment_is_hidden_at_the_report_threshold(article, settings):
 def test_one_report_below_the_threshold_keeps_the_comment_visible(article, settings):
     settings.NEWSBOARD_REPORT_THRESHOLD = 2
     comment = post(article)
-    workflows.report_comment(comment, reason="abuse", user=UserFactory())
+    moderation.report_comment(comment, reason="abuse", user=UserFactory())
     comment.refresh_from_db()
     assert comment.is_approved
 
@@ -489,7 +490,7 @@ def test_moderators_who_asked_are_emailed_at_the_threshold(
     UserFactory(username="quiet", is_staff=True).groups.add(Group.objects.get(name="Moderators"))
     comment = post(article)
     with django_capture_on_commit_callbacks(execute=True):
-        workflows.report_comment(comment, reason="spam", user=UserFactory())
+        moderation.report_comment(comment, reason="spam", user=UserFactory())
     assert [message.to for message in mail.outbox] == [[moderator.email]]
 
 
@@ -498,7 +499,7 @@ def test_removed_comments_author_is_emailed_the_reason(
 ):
     comment = post(article, "Call 555-0100 for my address", email="author@example.org")
     with django_capture_on_commit_callbacks(execute=True):
-        workflows.set_status(
+        moderation.set_status(
             Comment.objects.filter(pk=comment.pk),
             Comment.Status.REMOVED,
             by=moderator,
@@ -545,7 +546,7 @@ def test_moderator_sees_held_comments_in_place_with_the_reasons(
 )
 def test_moderator_decides_on_the_public_page(client, article, moderator, decision, status):
     comment = post(article)
-    workflows.set_status(Comment.objects.filter(pk=comment.pk), Comment.Status.PENDING)
+    moderation.set_status(Comment.objects.filter(pk=comment.pk), Comment.Status.PENDING)
     client.force_login(moderator)
     response = client.post(moderate_url(comment), {"decision": decision})
     assert response.status_code == 303
@@ -609,8 +610,8 @@ def test_moderation_decision_needs_a_post(client, article, moderator):
 def test_every_decision_is_recorded_with_who_and_when(article, moderator):
     comment = post(article)
     selected = Comment.objects.filter(pk=comment.pk)
-    workflows.set_status(selected, Comment.Status.PENDING, by=moderator)
-    workflows.set_status(selected, Comment.Status.APPROVED, by=moderator)
+    moderation.set_status(selected, Comment.Status.PENDING, by=moderator)
+    moderation.set_status(selected, Comment.Status.APPROVED, by=moderator)
     trail = list(ModerationAction.objects.filter(comment=comment).order_by("pk"))
     assert [(a.from_status, a.to_status, a.actor) for a in trail] == [
         ("approved", "pending", moderator),
@@ -622,8 +623,8 @@ def test_every_decision_is_recorded_with_who_and_when(article, moderator):
 def test_moderators_decision_closes_the_open_reports(article, moderator, settings):
     settings.NEWSBOARD_REPORT_THRESHOLD = 1
     comment = post(article)
-    workflows.report_comment(comment, reason="abuse", user=UserFactory())
-    workflows.set_status(Comment.objects.filter(pk=comment.pk), "approved", by=moderator)
+    moderation.report_comment(comment, reason="abuse", user=UserFactory())
+    moderation.set_status(Comment.objects.filter(pk=comment.pk), "approved", by=moderator)
     comment.refresh_from_db()
     assert comment.report_count == 0
     assert Report.objects.get().resolved_at is not None

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from comments import workflows
+from comments import moderation, rules
 from comments.models import Block, Comment, ModerationAction, Report
 
 from ..conftest import IN_A_BROWSER
@@ -39,7 +39,7 @@ def held(article, count, **author):
     """count comments held for review on the article, as the rules would hold them."""
     posted = [post(article, f"Held comment number {n}.", **author) for n in range(count)]
     comments = Comment.objects.filter(pk__in=[comment.pk for comment in posted])
-    workflows.set_status(comments, Comment.Status.PENDING)
+    moderation.set_status(comments, Comment.Status.PENDING)
     return list(comments)
 
 
@@ -174,7 +174,7 @@ def test_feature_marks_the_comment_and_the_queue_shows_the_badge(moderator_clien
 
 def test_unfeature_clears_the_featured_mark(moderator_client, moderator):
     comment = post(ArticleFactory(), "A brilliant point", user=UserFactory(trusted=True))
-    workflows.set_featured(Comment.objects.filter(pk=comment.pk), True, by=moderator)
+    moderation.set_featured(Comment.objects.filter(pk=comment.pk), True, by=moderator)
     response = run_action(moderator_client, "unfeature", [comment])
     assert messages_of(response) == ["1 comment no longer featured."]
     comment.refresh_from_db()
@@ -243,7 +243,7 @@ def test_reported_queue_lists_the_most_reported_comments_first(moderator_client)
     post(article, "Never reported", user=UserFactory(trusted=True))
     for comment, times in ((once, 1), (thrice, 3), (twice, 2)):
         for reader in readers[:times]:
-            workflows.report_comment(comment, reason=Report.Reason.ABUSE, user=reader)
+            moderation.report_comment(comment, reason=Report.Reason.ABUSE, user=reader)
     listed = moderator_client.get(QUEUE, {"queue": "reported"}).context["cl"].result_list
     assert [c.pk for c in listed] == [thrice.pk, twice.pk, once.pk]
 
@@ -262,13 +262,13 @@ def test_queue_row_shows_context_author_history_holds_and_reports(moderator_clie
     author = UserFactory(display_name="Ines Ferreira", trusted=True)
     parent = post(article, "The tram is always late.", user=author)
     removed = post(article, "Something rude", user=author)
-    workflows.set_status(Comment.objects.filter(pk=removed.pk), Comment.Status.REMOVED)
+    moderation.set_status(Comment.objects.filter(pk=removed.pk), Comment.Status.REMOVED)
     reply = post(article, "Not on my line.", parent=parent, user=author)
     Comment.objects.filter(pk=reply.pk).update(
-        held_for=[workflows.hold("links", "5 links")], ip_address="203.0.113.9"
+        held_for=[rules.hold("links", "5 links")], ip_address="203.0.113.9"
     )
     for reader in UserFactory.create_batch(2):
-        workflows.report_comment(reply, reason=Report.Reason.SPAM, user=reader)
+        moderation.report_comment(reply, reason=Report.Reason.SPAM, user=reader)
     html = moderator_client.get(QUEUE, {"q": "Not on my line"}).content.decode()
     assert "in reply to “The tram is always late.”" in html
     assert "Ines Ferreira" in html
@@ -282,9 +282,9 @@ def test_queue_row_shows_context_author_history_holds_and_reports(moderator_clie
 def test_guest_author_is_marked_and_counted_by_address(moderator_client):
     article = ArticleFactory()
     first = post(article, "First visit", name="Ahmed Karim", email="ahmed@example.org")
-    workflows.set_status(Comment.objects.filter(pk=first.pk), Comment.Status.APPROVED)
+    moderation.set_status(Comment.objects.filter(pk=first.pk), Comment.Status.APPROVED)
     second = post(article, "Second visit", name="Ahmed Karim", email="ahmed@example.org")
-    workflows.set_status(Comment.objects.filter(pk=second.pk), Comment.Status.PENDING)
+    moderation.set_status(Comment.objects.filter(pk=second.pk), Comment.Status.PENDING)
     html = moderator_client.get(QUEUE, {"q": "Second visit"}).content.decode()
     assert "Ahmed Karim (guest)" in html
     assert "ahmed@example.org" in html
@@ -314,7 +314,7 @@ def test_queue_page_runs_the_same_queries_for_5_and_50_comments(moderator_client
                 email=f"guest{n}@example.org",
             )
             if n % 4 == 0:
-                workflows.report_comment(comment, reason=Report.Reason.OFF_TOPIC, user=readers[1])
+                moderation.report_comment(comment, reason=Report.Reason.OFF_TOPIC, user=readers[1])
         with CaptureQueriesContext(connection) as queries:
             response = moderator_client.get(QUEUE, {"article__id__exact": article.pk})
         assert len(response.context["cl"].result_list) == count
@@ -347,9 +347,9 @@ def test_article_list_links_to_the_queue_for_each_article(moderator_client):
 
 def test_change_form_shows_the_audit_trail_and_reports_read_only(moderator_client, moderator):
     comment = post(ArticleFactory(), "Look at this", user=UserFactory(trusted=True))
-    workflows.report_comment(comment, reason=Report.Reason.OFF_TOPIC, note="Not about trams")
-    workflows.set_status(Comment.objects.filter(pk=comment.pk), Comment.Status.PENDING)
-    workflows.set_status(
+    moderation.report_comment(comment, reason=Report.Reason.OFF_TOPIC, note="Not about trams")
+    moderation.set_status(Comment.objects.filter(pk=comment.pk), Comment.Status.PENDING)
+    moderation.set_status(
         Comment.objects.filter(pk=comment.pk), Comment.Status.APPROVED, by=moderator
     )
     response = moderator_client.get(reverse("admin:comments_comment_change", args=[comment.pk]))
@@ -424,7 +424,7 @@ def test_moderation_log_cannot_be_added_to_changed_or_deleted_even_by_a_superuse
 
 def test_reports_are_listed_read_only_with_guest_reporters(moderator_client):
     comment = post(ArticleFactory(), "Reported once")
-    workflows.report_comment(comment, reason=Report.Reason.SPAM, session_key="abc")
+    moderation.report_comment(comment, reason=Report.Reason.SPAM, session_key="abc")
     response = moderator_client.get(reverse("admin:comments_report_changelist"))
     html = response.content.decode()
     assert "guest" in html

@@ -7,9 +7,10 @@ does not depend on the machine: database work and how often the lists are compil
 import random
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 
-from comments import workflows
+from comments import rules
 from comments.models import Comment, ModeratedPhrase
 
 from ..factories import post
@@ -35,8 +36,8 @@ def test_a_thousand_comments_against_five_thousand_phrases(article):
         [ModeratedPhrase(phrase=p, action="reject") for p in banned]
         + [ModeratedPhrase(phrase=p, action="hold") for p in suspect]
     )
-    workflows.moderation_lists()  # compiled once per process, before the clock would start
-    compiled_before = workflows._moderation_lists.cache_info().misses
+    rules.moderation_lists()  # compiled once per process, before the clock would start
+    compiled_before = rules._moderation_lists.cache_info().misses
     outcomes = {"refused": 0, "pending": 0, "approved": 0}
     statements = []
 
@@ -50,12 +51,12 @@ def test_a_thousand_comments_against_five_thousand_phrases(article):
             body = f"Comment {n} on the night trains. {planted} Sleepers matter."
             try:
                 comment = post(article, body, email=f"r{n}@example.org")
-            except workflows.ValidationError:
+            except ValidationError:
                 outcomes["refused"] += 1
             else:
                 outcomes[comment.status] += 1
     assert outcomes == {"refused": 100, "pending": 100, "approved": 800}
-    assert workflows._moderation_lists.cache_info().misses == compiled_before
+    assert rules._moderation_lists.cache_info().misses == compiled_before
     rule_queries = [sql for sql in statements if "moderatedphrase" in sql]
     # One statement per comment asks whether the lists changed; posting does the rest.
     assert len(rule_queries) == 1000

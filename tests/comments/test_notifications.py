@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from comments import notifications, workflows
+from comments import email_links, moderation
 from comments.models import Comment, Follow, Notification
 
 from ..factories import UserFactory, post
@@ -70,7 +70,7 @@ def test_held_reply_sends_nothing_until_approved(article, on_commit, settings):
     settings.NEWSBOARD_MODERATION = "pre"
     reply = on_commit(post, article, "held reply", parent=comment)
     assert mail.outbox == []
-    on_commit(workflows.set_status, Comment.objects.filter(pk=reply.pk), "approved")
+    on_commit(moderation.set_status, Comment.objects.filter(pk=reply.pk), "approved")
     assert len(mail.outbox) == 1
 
 
@@ -181,7 +181,7 @@ def test_mail_clients_one_click_post_needs_no_csrf_token(article):
     Follow.objects.create(user=reader, article=article)
     url = reverse(
         "comments:unsubscribe",
-        kwargs={"token": notifications.unsubscribe_token(reader.email, "all")},
+        kwargs={"token": email_links.unsubscribe_token(reader.email, "all")},
     )
     response = Client(enforce_csrf_checks=True).post(url, {"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200
@@ -200,7 +200,7 @@ def test_comment_hidden_before_the_send_is_not_mailed(article, on_commit, settin
     comment = post(article, "Question", user=UserFactory())
     on_commit(post, article, "A fair answer", parent=comment)
     reply = on_commit(post, article, "Something nasty", parent=comment)
-    workflows.set_status(Comment.objects.filter(pk=reply.pk), Comment.Status.REMOVED)
+    moderation.set_status(Comment.objects.filter(pk=reply.pk), Comment.Status.REMOVED)
     call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
     [message] = mail.outbox
     assert "A fair answer" in message.body

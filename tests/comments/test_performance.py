@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from comments import workflows
+from comments import moderation, votes
 from comments.models import Comment
 
 from ..factories import ArticleFactory, UserFactory, guest_data, post, post_url
@@ -48,7 +48,7 @@ def grow_discussion(article, count):
                 )
         previous = Comment.objects.bulk_create(layer[: count - made])
         made += len(previous)
-    workflows.recount(article_ids=[article.pk])
+    moderation.recount(article_ids=[article.pk])
     return Comment.objects.filter(article=article).count()
 
 
@@ -76,7 +76,7 @@ def test_article_page_for_a_reader_without_session_runs_five_queries_then_one(cl
     article = ArticleFactory()
     grow_discussion(article, 1000)
     client.get(article.get_absolute_url())  # warm per-process caches (navigation)
-    workflows.discussion_changed([article.pk])  # as a new comment would
+    moderation.discussion_changed([article.pk])  # as a new comment would
     # the article's version, which shows the kept page is stale; then the article,
     # the staff picks, the page of threads with their count, and one read of their
     # comments (which also gives the structured data those opening the discussion)
@@ -158,13 +158,13 @@ def test_every_visible_change_refreshes_the_cached_discussion(client, change):
     client.get(article.get_absolute_url())
     selected = Comment.objects.filter(pk=comment.pk)
     if change == "vote":
-        workflows.vote(comment, UserFactory(), 1)
+        votes.vote(comment, UserFactory(), 1)
         expected = 'class="vote-count">1<'
     elif change == "remove":
-        workflows.set_status(selected, Comment.Status.REMOVED)
+        moderation.set_status(selected, Comment.Status.REMOVED)
         expected = None
     elif change == "feature":
-        workflows.set_featured(selected, True, by=UserFactory())
+        moderation.set_featured(selected, True, by=UserFactory())
         expected = "Staff pick"
     else:
         article.comments_mode = "closed"
@@ -244,7 +244,7 @@ def posting_queries(client, article, data):
     """The statements one post sends, from the request to the response, as on SQLite.
 
     PostgreSQL first takes an advisory lock per author and article, which hands
-    out the new comment's id too (workflows._one_post_at_a_time), so a new
+    out the new comment's id too (comments.database.take_posting_lock), so a new
     thread names itself in its insert instead of an update after it: only a
     reply sends one statement more there.
     """
@@ -254,19 +254,20 @@ def posting_queries(client, article, data):
     return len(queries) - (connection.vendor == "postgresql" and bool(data.get("parent")))
 
 
-def test_a_returning_guest_posts_in_ten_queries(client, article):
+def test_a_returning_guest_posts_in_eleven_queries(client, article):
     client.post(post_url(article), guest_data(body="My first comment."))
     # the article, the phrase and block lists' version, rate limits; savepoint, the
-    # author's record (same text, latest decisions), insert, thread id, followers,
-    # the article's counts, release. No session: the guest's name, email and
-    # comments are in a cookie of their own, the message for the next page too.
-    assert posting_queries(client, article, guest_data(body="And a second one.")) == 10
+    # author's record (their comments with the same text, the statuses of their latest
+    # decided ones), insert, thread id, followers, the article's counts, release. No
+    # session: the guest's name, email and comments are in a cookie of their own, the
+    # message for the next page too.
+    assert posting_queries(client, article, guest_data(body="And a second one.")) == 11
 
 
-def test_a_member_posts_in_twelve_queries(client, article):
+def test_a_member_posts_in_thirteen_queries(client, article):
     client.force_login(UserFactory())
-    # the guest's ten, the session and the account (the session is not saved)
-    assert posting_queries(client, article, {"body": "Members have opinions too."}) == 12
+    # the guest's eleven, the session and the account (the session is not saved)
+    assert posting_queries(client, article, {"body": "Members have opinions too."}) == 13
 
 
 @pytest.mark.parametrize("replied", ["member", "guest"])

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from comments import workflows
+from comments import moderation
 from comments.models import Comment
 from comments.views import GUEST_COOKIE
 
@@ -137,7 +137,7 @@ def test_reply_to_comment_on_another_article_is_rejected_and_text_kept(client, a
 
 def test_reply_to_removed_comment_is_rejected_and_text_kept(client, article):
     parent = post(article, "removed soon")
-    workflows.set_status(Comment.objects.filter(pk=parent.pk), Comment.Status.REMOVED)
+    moderation.set_status(Comment.objects.filter(pk=parent.pk), Comment.Status.REMOVED)
     response = client.post(post_url(article), guest_data(parent=str(parent.pk)))
     assert_rejected_and_kept(response, "I was at the meeting too.", "no longer visible")
 
@@ -225,7 +225,7 @@ def test_counts_follow_posting_and_moderation(client, article):
     article.refresh_from_db()
     top.refresh_from_db()
     assert (article.comment_count, top.reply_count) == (2, 1)
-    workflows.set_status(Comment.objects.filter(parent=top), Comment.Status.REMOVED)
+    moderation.set_status(Comment.objects.filter(parent=top), Comment.Status.REMOVED)
     article.refresh_from_db()
     top.refresh_from_db()
     assert (article.comment_count, top.reply_count) == (1, 0)
@@ -294,7 +294,7 @@ def test_reply_page_quotes_parent_and_sets_parent_field(client, article):
 
 def test_reply_page_for_hidden_comment_is_not_found(client, article):
     parent = post(article, "gone")
-    workflows.set_status(Comment.objects.filter(pk=parent.pk), Comment.Status.SPAM)
+    moderation.set_status(Comment.objects.filter(pk=parent.pk), Comment.Status.SPAM)
     assert client.get(f"/comments/{parent.pk}/reply/").status_code == 404
 
 

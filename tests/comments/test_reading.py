@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from comments import workflows
+from comments import moderation
 from comments.models import Comment
 
 from ..factories import ArticleFactory, UserFactory, post
@@ -160,7 +160,7 @@ def test_guest_email_is_never_shown(client, article):
 def test_removed_comment_with_replies_stays_as_placeholder(client, article):
     top = post(article, "rude words here")
     reply = post(article, "a fair reply", parent=top)
-    workflows.set_status(Comment.objects.filter(pk=top.pk), Comment.Status.REMOVED)
+    moderation.set_status(Comment.objects.filter(pk=top.pk), Comment.Status.REMOVED)
     html = client.get(article.get_absolute_url()).content.decode()
     assert "rude words here" not in html
     assert "[removed]" in html
@@ -169,7 +169,7 @@ def test_removed_comment_with_replies_stays_as_placeholder(client, article):
 
 def test_removed_comment_without_replies_disappears(client, article):
     top = post(article, "rude words here")
-    workflows.set_status(Comment.objects.filter(pk=top.pk), Comment.Status.REMOVED)
+    moderation.set_status(Comment.objects.filter(pk=top.pk), Comment.Status.REMOVED)
     html = client.get(article.get_absolute_url()).content.decode()
     assert "rude words here" not in html
     assert "[removed]" not in html
@@ -249,7 +249,7 @@ def test_comment_page_links_to_the_right_discussion_page(client, article, settin
 
 def test_hidden_comment_page_is_not_found(client, article):
     comment = post(article, "spam spam")
-    workflows.set_status(Comment.objects.filter(pk=comment.pk), Comment.Status.SPAM)
+    moderation.set_status(Comment.objects.filter(pk=comment.pk), Comment.Status.SPAM)
     assert client.get(f"/comments/{comment.pk}/").status_code == 404
 
 

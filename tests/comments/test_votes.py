@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from comments import workflows
+from comments import moderation, votes
 from comments.models import Comment, Vote
 
 from ..factories import ArticleFactory, UserFactory, post
@@ -45,7 +45,7 @@ def order_on_page(client, url):
     ],
 )
 def test_wilson_lower_bound_matches_hand_computed_values(up, down, expected):
-    assert workflows.wilson_lower_bound(up, down) == pytest.approx(expected, abs=1e-4)
+    assert votes.wilson_lower_bound(up, down) == pytest.approx(expected, abs=1e-4)
 
 
 def test_member_votes_a_comment_up(client, article):
@@ -104,7 +104,7 @@ def test_guest_is_sent_to_sign_in_to_vote(client, article):
 
 def test_vote_on_a_hidden_comment_is_refused(client, article):
     comment = post(article)
-    workflows.set_status(Comment.objects.filter(pk=comment.pk), Comment.Status.REMOVED)
+    moderation.set_status(Comment.objects.filter(pk=comment.pk), Comment.Status.REMOVED)
     client.force_login(UserFactory())
     client.post(vote_url(comment), {"value": "up"})
     assert counts(comment) == (0, 0)
@@ -138,11 +138,11 @@ def test_best_sort_puts_the_best_voted_thread_first(client, article):
     plain, loved, mixed = (post(article, f"thread {n}") for n in range(3))
     voters = [UserFactory() for _ in range(6)]
     for voter in voters:
-        workflows.vote(loved, voter, 1)
+        votes.vote(loved, voter, 1)
     for voter in voters[:3]:
-        workflows.vote(mixed, voter, 1)
+        votes.vote(mixed, voter, 1)
     for voter in voters[3:]:
-        workflows.vote(mixed, voter, -1)
+        votes.vote(mixed, voter, -1)
     roots = order_on_page(client, article.get_absolute_url() + "?sort=best")
     assert roots == [loved.pk, mixed.pk, plain.pk]
 
@@ -150,7 +150,7 @@ def test_best_sort_puts_the_best_voted_thread_first(client, article):
 def test_best_sort_orders_replies_best_first_within_a_thread(client, article):
     root = post(article, "root")
     early, late = post(article, "early", parent=root), post(article, "late", parent=root)
-    workflows.vote(late, UserFactory(), 1)
+    votes.vote(late, UserFactory(), 1)
     ids = order_on_page(client, article.get_absolute_url() + "?sort=best")
     assert ids.index(late.pk) < ids.index(early.pk)
     ids = order_on_page(client, article.get_absolute_url() + "?sort=oldest")
@@ -189,8 +189,8 @@ def test_concurrent_votes_keep_the_counts_exact():
     def vote_as(voter, value):
         try:
             barrier.wait()
-            workflows.vote(comment, voter, value)
-            workflows.vote(comment, voter, -value)
+            votes.vote(comment, voter, value)
+            votes.vote(comment, voter, -value)
         except Exception as error:  # any failure is a failed vote: reported below
             errors.append(error)
         finally:
@@ -208,4 +208,4 @@ def test_concurrent_votes_keep_the_counts_exact():
     up = Vote.objects.filter(comment=comment, value=1).count()
     down = Vote.objects.filter(comment=comment, value=-1).count()
     assert counts(comment) == (up, down) == (8, 16)
-    assert comment.score == pytest.approx(workflows.wilson_lower_bound(8, 16))
+    assert comment.score == pytest.approx(votes.wilson_lower_bound(8, 16))

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from comments import notifications, workflows
+from comments import email_links, moderation, notifications
 from comments.models import (
     Block,
     Comment,
@@ -105,9 +105,9 @@ def world(django_db_setup, django_db_blocker):
 
         members_comment = post(article, "A member's comment.", user=users["member"])
         held_comment = post(article, "A member's held comment.", user=users["member"])
-        workflows.set_status(Comment.objects.filter(pk=held_comment.pk), Comment.Status.PENDING)
+        moderation.set_status(Comment.objects.filter(pk=held_comment.pk), Comment.Status.PENDING)
         featured_comment = post(article, "A staff pick.", user=users["other-member"])
-        workflows.set_featured(
+        moderation.set_featured(
             Comment.objects.filter(pk=featured_comment.pk), True, by=users["moderator"]
         )
         yield World(
@@ -894,7 +894,7 @@ def test_state_changing_post_with_a_csrf_token_gets_past_the_check(world):
 
 def unsubscribe_url(email, scope="all"):
     return reverse(
-        "comments:unsubscribe", kwargs={"token": notifications.unsubscribe_token(email, scope)}
+        "comments:unsubscribe", kwargs={"token": email_links.unsubscribe_token(email, scope)}
     )
 
 
@@ -912,7 +912,7 @@ def test_one_click_unsubscribe_needs_no_csrf_token_by_design(world):
 def test_one_click_unsubscribe_with_a_forged_token_changes_nothing(world):
     follower = world.users["other-member"]
     notifications.follow(world.article, user=follower)
-    token = notifications.unsubscribe_token(follower.email, "all")
+    token = email_links.unsubscribe_token(follower.email, "all")
     forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
     client = Client(enforce_csrf_checks=True)
     response = client.post(reverse("comments:unsubscribe", kwargs={"token": forged}))

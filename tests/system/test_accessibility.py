@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from articles.models import Article
 from comments.models import Comment, Report, Vote
-from comments.workflows import set_featured, set_status
+from comments.moderation import set_featured, set_status
 
 from ..conftest import IN_A_BROWSER, sign_in
 from ..factories import ArticleFactory, UserFactory, post

@@ -15,7 +15,7 @@ from django.core import mail
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from comments import workflows
+from comments import moderation
 from comments.models import Comment, Report, Vote
 
 from ..conftest import IN_A_BROWSER, enclosing_comment_id, sign_in
@@ -56,7 +56,7 @@ def moderator():
 def pending(article, body, **author):
     """A comment held for a moderator, as the rules would hold it."""
     comment = post(article, body, **author)
-    workflows.set_status(Comment.objects.filter(pk=comment.pk), Comment.Status.PENDING)
+    moderation.set_status(Comment.objects.filter(pk=comment.pk), Comment.Status.PENDING)
     return comment
 
 

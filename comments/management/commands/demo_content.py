@@ -11,9 +11,10 @@ from django.db.models import F
 from django.utils.text import slugify
 
 from articles.models import Article, Section
-from comments import workflows
+from comments import moderation, rules
 from comments.management.demo import corpus, images
 from comments.models import Comment, Vote
+from comments.votes import wilson_lower_bound
 from newsboard.markup import render_comment
 
 # Fixed, so that the same seed gives the same data on every run.
@@ -175,7 +176,7 @@ class Command(BaseCommand):
         if levels:
             Comment.objects.filter(pk__in=[root.pk for root in levels[0]]).update(thread=F("pk"))
         Vote.objects.bulk_create(votes, batch_size=1000)
-        workflows.recount(
+        moderation.recount(
             article_ids=[article.pk for article in articles],
             parent_ids={reply.parent_id for level in levels[1:] for reply in level},
         )
@@ -212,7 +213,7 @@ class Command(BaseCommand):
                 created_at=moment,
             )
             if comment.status == Comment.Status.PENDING:
-                comment.held_for = [workflows.hold("new_commenter", "0 of 2 comments approved")]
+                comment.held_for = [rules.hold("new_commenter", "0 of 2 comments approved")]
             rows.append(comment)
             children.append([])
             depths.append(level)
@@ -246,7 +247,7 @@ class Command(BaseCommand):
                     comment.upvotes += 1
                 else:
                     comment.downvotes += 1
-            comment.score = workflows.wilson_lower_bound(comment.upvotes, comment.downvotes)
+            comment.score = wilson_lower_bound(comment.upvotes, comment.downvotes)
         return votes
 
     def _pick_parent(self, rng, roots, children, depths):

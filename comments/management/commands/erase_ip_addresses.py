@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from comments import workflows
+from comments import erasure
 
 
 class Command(BaseCommand):
@@ -27,7 +27,7 @@ class Command(BaseCommand):
         if days < 0:
             raise CommandError("--days must be 0 or more.")
         with transaction.atomic():
-            erased = workflows.erase_old_ip_addresses(days=days)
+            erased = erasure.erase_old_ip_addresses(days=days)
             # The same function counts a dry run, so the count is exact; its changes are undone.
             transaction.set_rollback(dry_run)
         if verbosity >= 1:
