@@ -26,12 +26,12 @@ from .phrases import PhraseMatcher
 DECIDED = (Comment.Status.APPROVED, Comment.Status.REMOVED, Comment.Status.SPAM)
 
 
-def authored_by(user, guest_email):
+def authored_by(user, guest_email, **lookups):
     """The comments of this member, or of this guest by their email (stored lowercased:
-    an exact match can use its index)."""
+    an exact match can use its index), that also match lookups."""
     if user is not None:
-        return Q(user=user)
-    return Q(user=None, guest_email=guest_email)
+        return Q(user=user, **lookups)
+    return Q(user=None, guest_email=guest_email, **lookups)
 
 
 def check_author_may_post(lists, *, user, guest_email, ip_address, now):
@@ -170,24 +170,36 @@ def _moderation_lists(_lists_version):
     )
 
 
+# How many rows each list has and when its latest row changed, one row per list, in one
+# query. It depends on nothing in the request, so it is built once per process: building
+# a union of grouped queries costs twice what running it does.
+LISTS_VERSION = (
+    ModeratedPhrase.objects.order_by()
+    .values(list=Value("phrases"))
+    .annotate(rows=Count("pk"), changed=Max("updated_at"))
+    .values_list("list", "rows", "changed")
+    .union(
+        Block.objects.order_by()
+        .values(list=Value("blocks"))
+        .annotate(rows=Count("pk"), changed=Max("updated_at"))
+        .values_list("list", "rows", "changed"),
+        all=True,
+    )
+    .order_by()
+)
+
+
 def moderation_lists():
     """The phrase lists and the block list, read once per server process and again when
     either changes.
 
-    Whether they changed is asked of the database, so every process sees an
-    edit in the admin at once, with no shared cache: how many rows each list
-    has (a deletion) and when its latest row changed (an addition or an edit),
-    one row per list, in one query. (An update() that bypasses the models'
-    save() is not seen until the next change.)
+    Whether they changed is asked of the database (LISTS_VERSION), so every
+    process sees an edit in the admin at once, with no shared cache: a deletion
+    changes a list's count of rows, an addition or an edit its latest change.
+    (An update() that bypasses the models' save() is not seen until the next
+    change.)
     """
-    phrases, blocks = (
-        model.objects.order_by()
-        .values(list=Value(model._meta.model_name))
-        .annotate(rows=Count("pk"), changed=Max("updated_at"))
-        .values_list("list", "rows", "changed")
-        for model in (ModeratedPhrase, Block)
-    )
-    return _moderation_lists(tuple(sorted(phrases.union(blocks, all=True).order_by())))
+    return _moderation_lists(tuple(sorted(LISTS_VERSION.all())))
 
 
 def duplicate_window():
