@@ -17,6 +17,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from articles.models import Article
 from newsboard.markup import render_comment
 
 from .models import Block, Comment, ModeratedPhrase
@@ -87,8 +88,9 @@ def assess(comment, matchers, *, same_text, decided, honeypot_filled=False):
         return Comment.Status.SPAM, [hold("honeypot", _("a field hidden from people was filled"))]
     repeated_on = same_text_elsewhere(comment, same_text)
     if repeated_on is not None:
+        headline = Article.objects.values_list("headline", flat=True).get(pk=repeated_on)
         return Comment.Status.SPAM, [
-            hold("repeated", _("the same text was posted on “%s”") % repeated_on.headline)
+            hold("repeated", _("the same text was posted on “%s”") % headline)
         ]
     holds = content_holds(comment, matchers)
     author = comment.user
@@ -211,13 +213,13 @@ def repeat_window():
 
 
 def same_text_elsewhere(comment, same_text):
-    """An article where this author posted the same text recently, or None."""
+    """The id of an article where this author posted the same text recently, or None."""
     if not (comment.user_id or comment.guest_email):
         return None
     since = comment.created_at - repeat_window()
     return next(
         (
-            earlier.article
+            earlier.article_id
             for earlier in same_text
             if earlier.article_id != comment.article_id and earlier.created_at >= since
         ),
