@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.template import engines
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import Comment
@@ -168,7 +168,8 @@ def render_tree(nodes, *, viewer, article, request):
     thousands of comments, Django's template language would cost several
     times as much. What is the same for every comment is worked out here
     once per tree: URL patterns reversed once, each author's profile address
-    once per author, and the labels that name an author translated once.
+    once per author, and the labels that name an author or count replies
+    translated once.
     """
     replied_to = {  # pk -> the name that a reply to it says it answers
         node.comment.id: gettext("[removed]") if node.placeholder else node.comment.author_name
@@ -187,6 +188,7 @@ def render_tree(nodes, *, viewer, article, request):
                 "replied_to": replied_to,
                 "comment_by": gettext("Comment by %(name)s"),
                 "in_reply_to": gettext("in reply to %(name)s"),
+                "fold_labels": cache(_fold_labels),
                 "removal_reasons": Comment.RemovalReason.choices,
                 "describe_holds": describe_holds,
             },
@@ -194,6 +196,20 @@ def render_tree(nodes, *, viewer, article, request):
         )
     )
     return mark_safe(html)  # a Jinja2 template with autoescaping on
+
+
+def _fold_labels(count):
+    """What the control that folds a comment and its `count` replies away says: open, and
+    folded (a pattern for the author's name)."""
+    hide = ngettext(
+        "Hide this comment and its %(count)s reply",
+        "Hide this comment and its %(count)s replies",
+        count,
+    ) % {"count": count}
+    hidden = ngettext(
+        "%(name)s · %(count)s reply hidden", "%(name)s · %(count)s replies hidden", count
+    ).replace("%(count)s", str(count))
+    return hide, hidden
 
 
 COMMENT_URLS = (
