@@ -408,7 +408,7 @@ class DisplayedComment:
             full_name = f"{first_name} {last_name}".strip()
             self.author_name = display_name or full_name or username
         elif self.author_erased:
-            self.author_name = _("[deleted user]")
+            self.author_name = str(_("[deleted user]"))
         else:
             self.author_name = self.guest_name
         self.my_vote = 0

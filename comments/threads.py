@@ -4,7 +4,8 @@ The database returns every comment of the page's threads in display order
 with its depth (one recursive query). Here, in one pass each way, we drop
 what nobody should see, keep placeholders where a hidden comment has visible
 replies, stop nesting at the display depth, and note where each nested list
-opens and closes, so the template renders the tree in a flat loop.
+opens and closes, so the template renders the tree in a flat loop; then
+render_tree() renders them with comments/jinja2/comments/comment_tree.html.
 """
 
 from collections import Counter
@@ -200,7 +201,7 @@ def render_tree(nodes, *, viewer, article, request):
 
 def _fold_labels(count):
     """What the control that folds a comment and its `count` replies away says: open, and
-    folded (a pattern for the author's name)."""
+    folded (a pattern for the author's name and the count)."""
     hide = ngettext(
         "Hide this comment and its %(count)s reply",
         "Hide this comment and its %(count)s replies",
@@ -208,7 +209,7 @@ def _fold_labels(count):
     ) % {"count": count}
     hidden = ngettext(
         "%(name)s · %(count)s reply hidden", "%(name)s · %(count)s replies hidden", count
-    ).replace("%(count)s", str(count))
+    )
     return hide, hidden
 
 

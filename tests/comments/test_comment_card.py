@@ -69,3 +69,18 @@ def test_the_cards_class_names_are_written_in_templates_only():
         text = path.read_text()
         for name in ("comment-card", "comment-meta", "vote-button"):
             assert name not in text, f"{name} in {path}"
+
+
+def test_cards_name_members_by_their_public_name_and_erased_authors_as_deleted_users(client):
+    article = ArticleFactory()
+    member = UserFactory(username="ada", display_name="", first_name="Ada", last_name="Lovelace")
+    post(article, "by a member", user=member)
+    erased = post(article, "kept after its author left", user=UserFactory())
+    Comment.objects.filter(pk=erased.pk).update(user=None, author_erased=True)
+    reply = post(article, "answering", parent=erased)
+    html = client.get(article.get_absolute_url()).text
+    profile = reverse("profile", kwargs={"username": "ada"})
+    assert f'<a class="comment-author" href="{profile}">Ada Lovelace</a>' in html
+    assert 'aria-label="Comment by [deleted user]"' in html
+    reply_item = html[html.index(f'id="comment-{reply.pk}"') :]
+    assert "in reply to [deleted user]</a>" in reply_item.split("</header>")[0]
