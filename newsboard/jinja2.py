@@ -5,8 +5,8 @@ Django's own backend (django.template.backends.jinja2.Jinja2) loads these
 templates from the apps' jinja2/ folders. What they can use besides Jinja2's
 own filters is what Django's templates offer: `url()` (reverse), `static()`,
 translations through the i18n extension (`_()`, `gettext()`, `ngettext()`,
-`{% trans %}`), and the `localtime` and `date` filters, which write a datetime
-in the current time zone as Django's |date filter does.
+`{% trans %}`), and the `localtime` and `date` filters, which together write a
+datetime in the current time zone as Django's |date filter does.
 """
 
 from django.templatetags.static import static
@@ -16,8 +16,13 @@ from jinja2 import Environment
 
 
 def date(value, format_name="DATETIME_FORMAT"):
-    """value in the current time zone, in a format or a named one (DATETIME_FORMAT), as |date."""
-    return formats.date_format(timezone.localtime(value), format_name)
+    """value in a format or a named one (DATETIME_FORMAT), as Django's |date writes it.
+
+    Like |date, it writes the value as it is: Django's templates put datetimes
+    in the current time zone before any filter sees them, here |localtime does
+    (c.created_at|localtime|date).
+    """
+    return formats.date_format(value, format_name)
 
 
 def environment(**options):
