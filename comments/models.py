@@ -4,12 +4,10 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
 from django.db.models import Case, Exists, OuterRef, Q, When
-from django.db.models.base import ModelState
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
@@ -143,50 +141,30 @@ class CommentQuerySet(TreeQuerySet):
         )
 
     def for_display(self):
-        """The comments (of in_threads) in tree order, as instances holding what a page shows.
+        """The comments (of in_threads) in tree order, as DisplayedComment rows for a page.
 
         Each comes before its replies, which follow in the order of the query;
         tree_depth says how deep it is (0 for a thread's top-level comment). A
         comment whose parent is not among them is left out with its replies.
 
-        Model.__init__, with its signals, descriptors and a second instance for
-        the account, costs more per comment than rendering it; on a page of
-        thousands of comments that is most of the page's time. So the rows come
-        from values_list and fill each instance's __dict__, as Model.from_db
-        does for the fields it loads: the properties and methods work as usual,
-        and any other field loads when read, as after only().
-
-        No column needs converting on PostgreSQL, which spares Django a pass
-        over every value of every row: held_for comes as text, and only for
-        the comments that are held (nobody is shown why an approved comment
-        once was).
+        A model instance and a second one for the account cost more per
+        comment than rendering it, and a page may show thousands; so the rows
+        come from values_list(), with just what a page shows. held_for comes as
+        text, and only for the comments that are held (nobody is shown why an
+        approved comment once was), which spares PostgreSQL's JSON decoding.
         """
-        user_model = get_user_model()
-        fields = self.DISPLAY_FIELDS
-        user_fields = ("id", *self.DISPLAY_USER_FIELDS)
         held_for_text = Case(
             When(status=Comment.Status.APPROVED, then=None),
             default=Cast("held_for", models.TextField()),
         )
         columns = (
-            *fields,
+            *self.DISPLAY_FIELDS,
             held_for_text,
             *(f"user__{name}" for name in self.DISPLAY_USER_FIELDS),
         )
-        split = len(fields) + 1
         replies = defaultdict(list)  # parent's pk -> its replies, in the query's order
         for row in self.values_list(*columns):
-            comment = Comment.__new__(Comment)
-            comment.__dict__.update(zip(fields, row, strict=False))  # then held_for, the account
-            held_for = row[split - 1]
-            comment.held_for = json.loads(held_for) if held_for else []
-            comment._state = _loaded_state(self.db)
-            user = None
-            if comment.user_id is not None:
-                user = user_model.__new__(user_model)
-                user.__dict__.update(zip(user_fields, (comment.user_id, *row[split:]), strict=True))
-                user._state = _loaded_state(self.db)
-            comment._state.fields_cache["user"] = user
+            comment = DisplayedComment(row)
             replies[comment.parent_id].append(comment)
         return _depth_first(replies)
 
@@ -201,13 +179,6 @@ def _depth_first(replies):
         ordered.append(comment)
         waiting.extend((depth + 1, reply) for reply in reversed(replies.get(comment.id, ())))
     return ordered
-
-
-def _loaded_state(db):
-    state = ModelState()
-    state.adding = False
-    state.db = db
-    return state
 
 
 class Comment(models.Model):
@@ -397,6 +368,69 @@ class Comment(models.Model):
     @property
     def excerpt(self):
         return plain_excerpt(self.body)
+
+
+class DisplayedComment:
+    """A comment as a page of threads shows it: one row of CommentQuerySet.for_display().
+
+    Not a model instance: it holds the values a card shows (those of
+    DISPLAY_FIELDS, then held_for and the author's account fields) and
+    answers the few questions the card, the threads and the viewer ask of
+    it, as Comment does. The viewer's own state (my_vote, viewer_owns,
+    editable) is set by comments.views.attach_viewer_state.
+    """
+
+    __slots__ = (
+        *CommentQuerySet.DISPLAY_FIELDS,
+        "held_for",
+        "author_name",
+        "author_username",
+        "author_is_staff",
+        "tree_depth",
+        "my_vote",
+        "viewer_owns",
+        "editable",
+    )
+
+    get_absolute_url = Comment.get_absolute_url
+    is_editable_at = Comment.is_editable_at
+
+    def __init__(self, row):
+        fields = CommentQuerySet.DISPLAY_FIELDS
+        for name, value in zip(fields, row, strict=False):
+            setattr(self, name, value)
+        held_for, username, display_name, first_name, last_name, is_staff = row[len(fields) :]
+        self.held_for = json.loads(held_for) if held_for else []
+        self.author_username = username
+        self.author_is_staff = bool(is_staff)
+        if self.user_id is not None:
+            # as the account's public_name says it
+            full_name = f"{first_name} {last_name}".strip()
+            self.author_name = display_name or full_name or username
+        elif self.author_erased:
+            self.author_name = str(_("[deleted user]"))
+        else:
+            self.author_name = self.guest_name
+        self.my_vote = 0
+        self.viewer_owns = self.editable = False
+
+    def __repr__(self):
+        return f"<DisplayedComment {self.id}>"
+
+    @property
+    def pk(self):
+        return self.id
+
+    @property
+    def is_approved(self):
+        return self.status == Comment.Status.APPROVED
+
+    @property
+    def is_guest(self):
+        return self.user_id is None
+
+    def get_removal_reason_display(self):
+        return Comment.RemovalReason(self.removal_reason).label
 
 
 class CommentRevision(models.Model):

@@ -417,6 +417,26 @@ def vote(request, pk):
     return HttpResponseSeeOther(_back_to(request, comment))
 
 
+@require_safe
+def sign_in_to_vote(request, pk):
+    """Where a reader without an account lands from a comment's vote counts: the sign-in
+    page, which brings them back to the comment, whose vote buttons they can then press.
+
+    A short link of each comment's own, rather than the sign-in page's address
+    with the article's, written out on every comment of a page.
+    """
+    comment = get_object_or_404(
+        Comment.objects.select_related("article").filter(
+            article__in=Article.objects.published(), status=Comment.Status.APPROVED
+        ),
+        pk=pk,
+    )
+    in_discussion = f"{comment.article.get_absolute_url()}#comment-{comment.pk}"
+    if request.user.is_authenticated:
+        return HttpResponseRedirect(in_discussion)
+    return redirect_to_login(in_discussion)
+
+
 def report(request, pk):
     """Report a comment to the moderators: a form page, so it works without JavaScript.
 

@@ -132,6 +132,15 @@ TEMPLATES = [
             ],
         },
     },
+    # The comment card and the thread (comments/jinja2/): a page may repeat the card
+    # thousands of times, too many for Django's template language. Jinja2 renders just
+    # these; every other template is a Django template.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "newsboard.jinja2.environment"},
+    },
 ]
 
 # Database: SQLite in the project folder unless DATABASE_URL says otherwise.

@@ -10,9 +10,8 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from .. import rendering
 from ..models import Comment
-from ..threads import SORTS, display_nodes, sort_from
+from ..threads import SORTS, display_nodes, render_tree, sort_from
 from ..views import attach_viewer_state, comment_form_for, viewer_for
 
 register = template.Library()
@@ -153,13 +152,8 @@ def _threads_html(request, article, viewer, sort, page_number):
 @register.simple_tag(takes_context=True)
 def comment_tree(context, nodes):
     """The nodes as nested lists of comments, for the context's viewer and article."""
-    return mark_safe(  # built by comments.rendering, which escapes every value it inserts
-        rendering.render_tree(
-            nodes,
-            viewer=context["viewer"],
-            article=context["article"],
-            request=context["request"],
-        )
+    return render_tree(
+        nodes, viewer=context["viewer"], article=context["article"], request=context["request"]
     )
 
 
