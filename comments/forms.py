@@ -5,6 +5,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from .models import Comment, Report
+from .viewers import guest_state
 
 
 def clean_comment_body(body):
@@ -181,3 +182,12 @@ class ModerationForm(forms.Form):
         if data.get("decision") == "remove" and not data.get("removal_reason"):
             self.add_error("removal_reason", _("Please choose why the comment is removed."))
         return data
+
+
+def comment_form_for(request, **kwargs):
+    """A blank comment form, with a returning guest's name and email filled in."""
+    initial = kwargs.pop("initial", {})
+    if not request.user.is_authenticated:
+        state = guest_state(request)
+        initial = {key: state[key] for key in ("name", "email") if key in state} | initial
+    return CommentForm(user=request.user, initial=initial, **kwargs)

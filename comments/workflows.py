@@ -9,7 +9,7 @@ import hashlib
 import ipaddress
 import math
 from datetime import timedelta
-from functools import lru_cache, partial
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from articles.models import Article
+from newsboard.caches import process_cache
 from newsboard.markup import render_comment
 
 from . import notifications, tasks
@@ -298,7 +299,7 @@ class ModerationLists:
         return any(address in network for network in self.blocked_networks)
 
 
-@lru_cache(maxsize=2)
+@process_cache(maxsize=2)
 def _moderation_lists(_lists_version):
     return ModerationLists(
         ModeratedPhrase.objects.values_list("phrase", "action"),

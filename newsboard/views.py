@@ -29,7 +29,7 @@ from django.views.generic import CreateView, FormView, ListView, UpdateView
 from articles.models import Article
 from comments import workflows
 from comments.models import Comment, Vote
-from comments.views import forget_guest
+from comments.viewers import forget_guest
 
 from . import tasks
 from .forms import AccountSettingsForm, DeleteAccountForm, SignupForm
