@@ -12,6 +12,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.vary import vary_on_headers
 from django.views.generic import DetailView, ListView
 
+from newsboard.fragments import FragmentedTemplateResponse
 from newsboard.markup import plain_text
 from newsboard.pagecache import PublicPageMixin
 
@@ -73,6 +74,8 @@ class ArticleDetailView(PublicPageMixin, DetailView):
 
     # The discussion's sort and page: a copy is kept of each.
     kept_query_parameters = frozenset({"sort", "page"})
+    # The discussion's threads are joined in after the page is rendered.
+    response_class = FragmentedTemplateResponse
 
     def get_queryset(self):
         queryset = Article.objects.select_related("section")

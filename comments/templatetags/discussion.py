@@ -70,6 +70,9 @@ def discussion(context, article):
     else:
         threads = _threads(request, article, viewer, sort, page_number)
     threads_html, openers = threads
+    fragments = context.get("page_fragments")  # newsboard.fragments: megabytes, at times
+    if fragments is not None:
+        threads_html = fragments.defer(threads_html)
     may_comment = article.accepts_comments and (
         request.user.is_authenticated or settings.NEWSBOARD_ALLOW_GUESTS
     )
