@@ -13,7 +13,7 @@ from django.core import signing
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.http import HttpResponseRedirect, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -74,7 +74,9 @@ class SignupView(RedirectURLMixin, CreateView):
 
     form_class = SignupForm
     template_name = "registration/signup.html"
-    next_page = settings.LOGIN_REDIRECT_URL
+
+    def get_default_redirect_url(self):
+        return resolve_url(settings.LOGIN_REDIRECT_URL)
 
     def form_valid(self, form):
         with transaction.atomic():
@@ -188,7 +190,9 @@ class ProfileView(ListView):
 
     template_name = "accounts/profile.html"
     context_object_name = "comments"
-    paginate_by = settings.NEWSBOARD_PROFILE_COMMENTS_PER_PAGE
+
+    def get_paginate_by(self, queryset):
+        return settings.NEWSBOARD_PROFILE_COMMENTS_PER_PAGE
 
     def get_queryset(self):
         self.member = get_object_or_404(User, username=self.kwargs["username"], is_active=True)
@@ -251,7 +255,9 @@ class DeleteAccountView(LoginRequiredMixin, FormView):
 
     form_class = DeleteAccountForm
     template_name = "accounts/delete_account.html"
-    success_url = reverse_lazy(settings.LOGOUT_REDIRECT_URL)
+
+    def get_success_url(self):
+        return resolve_url(settings.LOGOUT_REDIRECT_URL)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
