@@ -336,7 +336,7 @@ NEWSBOARD_GUEST_COOKIE_NAME = "guest"
 # cookies: a reader with one never gets the article page kept for everyone, nor
 # validators for it (newsboard.pagecache).
 NEWSBOARD_PERSONAL_COOKIES = [NEWSBOARD_GUEST_COOKIE_NAME]
-# What the search page searches, each a comments.search.Scope or the like, by dotted
+# What the search page searches, each an articles.search.Scope, by dotted
 # path: ?in=<its name> picks one, the first is searched by default.
 NEWSBOARD_SEARCH_SCOPES = ["articles.search.ARTICLES", "comments.search.COMMENTS"]
 
