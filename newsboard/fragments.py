@@ -28,20 +28,26 @@ class PageFragments:
         self._pieces[marker] = html
         return mark_safe(marker)
 
-    def fill(self, page):
+    def fill(self, response):
+        """Put each piece in place of its marker in the rendered response: in bytes, as
+        the response holds them, so that the page is not encoded anew."""
         for marker, html in self._pieces.items():
-            before, found, after = page.partition(marker)
+            before, found, after = response.content.partition(marker.encode())
             if found:
-                page = "".join((before, html, after))
-        return page
+                response.content = b"".join((before, html.encode(response.charset), after))
 
 
 class FragmentedTemplateResponse(TemplateResponse):
-    """A TemplateResponse whose templates may defer large pieces (see PageFragments)."""
+    """A TemplateResponse whose templates may defer large pieces (see PageFragments).
 
-    @property
-    def rendered_content(self):
-        fragments = PageFragments()
-        template = self.resolve_template(self.template_name)
-        context = self.resolve_context({**(self.context_data or {}), "page_fragments": fragments})
-        return fragments.fill(template.render(context, self._request))
+    The pieces are filled in by the first of its post-render callbacks, so
+    that any callback added later sees the whole page.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.page_fragments = PageFragments()
+        self.add_post_render_callback(self.page_fragments.fill)
+
+    def resolve_context(self, context):
+        return super().resolve_context({**(context or {}), "page_fragments": self.page_fragments})
