@@ -19,46 +19,6 @@ from articles.models import Article
 from newsboard.markup import plain_excerpt, render_comment
 
 
-class Viewer:
-    """Who is looking at a discussion, and so which comments they see besides approved ones.
-
-    Authors see their own comments in any status but deleted: an account its
-    comments, a guest the comments their cookie lists (comments.views.guest_state).
-    Moderators see every comment, so they can decide in context.
-    """
-
-    def __init__(self, user=None, guest_comment_ids=()):
-        self.user = user if user is not None and user.is_authenticated else None
-        # Only staff reach the moderation tools; asking staff alone saves readers two queries.
-        self.is_moderator = bool(
-            self.user and self.user.is_staff and self.user.has_perm("comments.moderate_comment")
-        )
-        self.guest_comment_ids = frozenset(guest_comment_ids)
-
-    @property
-    def sees_only_public(self):
-        """Whether this viewer sees exactly what everyone sees (so a cached page will do)."""
-        return self.user is None and not self.guest_comment_ids
-
-    def own_comments_q(self):
-        if self.is_moderator:
-            return Q(pk__isnull=False)
-        not_deleted = ~Q(status=Comment.Status.DELETED)
-        if self.user is not None:
-            return Q(user=self.user) & not_deleted
-        return Q(pk__in=self.guest_comment_ids) & not_deleted
-
-    def owns(self, comment):
-        if self.user is not None:
-            return comment.user_id == self.user.pk
-        return comment.pk in self.guest_comment_ids
-
-    def can_see(self, comment):
-        if comment.is_approved or self.is_moderator:
-            return True
-        return self.owns(comment) and comment.status != Comment.Status.DELETED
-
-
 class CommentQuerySet(TreeQuerySet):
     def approved(self):
         """What the public sees in full."""
@@ -67,7 +27,8 @@ class CommentQuerySet(TreeQuerySet):
     def visible_to(self, viewer):
         """Approved comments, plus the viewer's own comments in any status.
 
-        viewer is a Viewer (an account, or a guest with the comments they posted).
+        viewer is a comments.viewers.Viewer (an account, or a guest with the comments they
+        posted).
         """
         if viewer.sees_only_public:
             return self.approved()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "comments"
 
@@ -18,4 +18,6 @@ urlpatterns = [
     path("comments/<int:pk>/edit/", views.edit, name="edit"),
     path("comments/<int:pk>/delete/", views.delete, name="delete"),
     path("comments/<int:pk>/moderate/", views.moderate, name="moderate"),
+    path("feeds/articles/<slug:slug>/comments/rss/", feeds.ArticleCommentsFeed(), name="rss"),
+    path("feeds/articles/<slug:slug>/comments/atom/", feeds.ArticleCommentsAtomFeed(), name="atom"),
 ]

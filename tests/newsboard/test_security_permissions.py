@@ -29,7 +29,6 @@ from comments.models import (
     Report,
     Vote,
 )
-from comments.views import GUEST_COOKIE
 from newsboard.accounts.models import User
 
 from ..factories import ArticleFactory, UserFactory, post
@@ -100,7 +99,8 @@ def world(django_db_setup, django_db_blocker):
             reverse("comments:post", kwargs={"slug": article.slug}),
             {"body": "A guest's comment.", "name": "Gwen Guest", "email": "gwen@example.org"},
         )
-        cookies["guest"] = {GUEST_COOKIE: guest.cookies[GUEST_COOKIE].value}
+        guest_cookie = settings.NEWSBOARD_GUEST_COOKIE_NAME
+        cookies["guest"] = {guest_cookie: guest.cookies[guest_cookie].value}
         guests_comment = Comment.objects.get(guest_name="Gwen Guest")
 
         members_comment = post(article, "A member's comment.", user=users["member"])
