@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 
 from newsboard.caches import ProcessCacheDict
 from newsboard.markup import plain_text
+from newsboard.pagecache import release
 
 from ..forms import comment_form_for
 from ..models import Comment
@@ -49,7 +50,9 @@ def discussion(context, article):
     comments, then one indexed read of every comment of those threads.
     For readers without a session (who see exactly what everyone sees) the
     rendered threads come from the cache, keyed by the article's changed_at,
-    which every visible change to the article or its discussion moves on: no query.
+    which every visible change to the article or its discussion moves on, and by
+    the release, so that a deployment that changes how comments look is seen at
+    once: no query.
     """
     if not article.shows_comments:
         return Discussion()
@@ -60,7 +63,10 @@ def discussion(context, article):
     if viewer.sees_only_public and page_number.isdigit() and len(page_number) < 6:
         changed_at, accepts_comments = article.public_version
         version = f"{changed_at.timestamp()}:{accepts_comments:d}"
-        key = f"discussion-threads:{article.pk}:{version}:{sort}:{page_number}:{get_language()}"
+        key = (
+            f"discussion-threads:{release()}:{article.pk}:{version}:{sort}:{page_number}"
+            f":{get_language()}"
+        )
         threads = cache.get(key)
         if threads is None:
             threads = _threads(request, article, viewer, sort, page_number)

@@ -135,7 +135,7 @@ class Reader:
 
 
 def cached_discussions(client, article):
-    return client.keys(f"*discussion-threads:{article.pk}:*")
+    return client.keys(f"*discussion-threads:*:{article.pk}:*")
 
 
 def test_a_page_one_process_cached_is_served_by_the_other_from_redis(
