@@ -338,7 +338,7 @@ class DisplayedComment:
     DISPLAY_FIELDS, then held_for and the author's account fields) and
     answers the few questions the card, the threads and the viewer ask of
     it, as Comment does. The viewer's own state (my_vote, viewer_owns,
-    editable) is set by comments.views.attach_viewer_state.
+    editable) is set by comments.viewers.attach_viewer_state.
     """
 
     __slots__ = (

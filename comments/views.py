@@ -32,7 +32,7 @@ from .threads import display_nodes, sort_from, thread_page_number
 from .viewers import attach_viewer_state, remember_guest, viewer_for
 
 # Tags the message after a comment is posted or edited: our script then drops the draft
-# it kept of the text (see static/js/newsboard.js).
+# it kept of the text (see static/js/newsboard/drafts.js).
 POSTED = "comment-posted"
 
 

@@ -13,8 +13,9 @@ The caches, each where it is declared:
 - newsboard.pagecache: the fingerprints of the release's files and of the
   NEWSBOARD_ settings, in every ETag.
 - comments.templatetags.discussion: the markup of blank comment forms.
-- comments.workflows: the moderation phrase and block lists, by their version.
+- comments.rules: the moderation phrase and block lists, by their version.
 - comments.imports.engine: which commenters' e-mail addresses are valid.
+- comments.management.demo.corpus: the words of a headline worth quoting (demo content).
 """
 
 from functools import lru_cache
