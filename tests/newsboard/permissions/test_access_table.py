@@ -31,7 +31,7 @@ from comments.models import (
 )
 from newsboard.accounts.models import User
 
-from ..factories import ArticleFactory, UserFactory, post
+from ...factories import ArticleFactory, UserFactory, post
 
 pytestmark = pytest.mark.django_db
 
