@@ -35,41 +35,51 @@ pages need collected static files, which go to the run's temp dir, not into the 
 """
 
 import contextlib
-import glob
-import http.client
-import http.cookiejar
 import itertools
 import os
-import random
-import re
 import secrets
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import traceback
-import urllib.error
-import urllib.parse
-import urllib.request
-from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
 try:
-    import psycopg
+    import psycopg  # noqa: F401 (load.checks reads the database with it)
 except ImportError:
     raise SystemExit(
         "load_and_faults: psycopg is missing; run it with the project's virtualenv: "
         ".venv/bin/python .ci/load_and_faults.py"
     ) from None
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# The script's parts (.ci/load/) and the project (tests.system.servers) become importable.
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent)]
 
-from tests.system.servers import (  # noqa: E402 (the project's root is on sys.path now)
+from load import Violation, log, read_log  # noqa: E402
+from load.checks import (  # noqa: E402
+    check_answers,
+    check_database,
+    count_statuses,
+    describe,
+    errors_explained,
+    max_comment_id,
+    percentile,
+    without_503s,
+)
+from load.clients import (  # noqa: E402
+    REQUEST_TIMEOUT,
+    Client,
+    ReplyTargets,
+    join_all,
+    open_pages,
+    post_comments,
+)
+from load.postgres import Postgres  # noqa: E402
+
+from tests.system.servers import (  # noqa: E402
     ServerError,
     free_port,
     manage,
@@ -90,515 +100,7 @@ FAULT_SECONDS = 20
 FAULT_STOP_AT = 5  # seconds into the fault phase
 OUTAGE_SECONDS = 3
 RECOVERY_LIMIT = 5  # seconds from "accepts connections" to the first 303
-REPLY_SHARE = 0.5
-NEW_READER_EVERY = 3  # every third post: a reader who has not commented yet
-REQUEST_TIMEOUT = 60
 ANSWER_DEADLINE = 30  # seconds after posting stops for a post under way to be answered
-RETRY_PAUSE = 0.1
-
-LOCATION = re.compile(r"^(?:http://[^/]+)?/comments/(\d+)/$")
-CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
-TITLE = re.compile(rb"<title>\s*(.*?)\s*</title>", re.DOTALL)
-TRACEBACK = re.compile(rb"Traceback \(most recent call last\)|File \"[^\"]+\.py\", line \d+")
-# How Django logs a 500, and a SessionInterrupted (answered 400), and a traceback's frames.
-LOGGED_ERROR = re.compile(
-    r"^(?:(?P<e500>Internal Server Error)"
-    r"|(?P<e400>The request's session was deleted before the request completed)).*: (?P<path>/\S*)$"
-)
-FRAME = re.compile(
-    r'^  File "(?:.*/site-packages/)?(?P<file>[^"]+)", line (?P<line>\d+), in (?P<f>\S+)'
-)
-HANDLER_FILES = ("django/core/handlers/", "django/utils/deprecation.py")
-EXCEPTION_LINE = re.compile(r"^[\w.]+(?:Error|Exception|Interrupted|Shutdown)\b.*")
-
-
-class Violation(Exception):
-    """The run cannot go on; the message says why."""
-
-
-def log(message=""):
-    print(message, flush=True)
-
-
-def read_log(path):
-    try:
-        return Path(path).read_text(errors="replace").splitlines()
-    except OSError:
-        return []
-
-
-class Postgres:
-    """A throwaway cluster that can be stopped and started again on the same data and port.
-
-    pg_stop in .ci/postgres.sh also deletes the data, so the restart needs this instead.
-    """
-
-    def __init__(self, port):
-        bins = sorted(
-            glob.glob("/usr/lib/postgresql/*/bin"),
-            key=lambda path: int(path.split("/")[-2].split(".")[0]),
-        )
-        if not bins or not os.access(f"{bins[-1]}/initdb", os.X_OK):
-            raise Violation(
-                "no PostgreSQL server in /usr/lib/postgresql (apt-get install postgresql)"
-            )
-        self.bin = bins[-1]
-        self.port = port
-        self.dir = tempfile.mkdtemp(prefix="newsboard-pg.")
-        self.data = f"{self.dir}/data"
-        self.log_path = f"{self.dir}/postgres.log"
-        self.url = f"postgres://postgres@127.0.0.1:{port}/newsboard"
-        self.process = None
-        if os.geteuid() == 0:
-            shutil.chown(self.dir, "postgres", "postgres")
-
-    def _as_owner(self, *command):
-        # initdb and postgres refuse to run as root.
-        if os.geteuid() == 0:
-            return ["runuser", "-u", "postgres", "--", *command]
-        return list(command)
-
-    def init(self):
-        result = subprocess.run(
-            self._as_owner(
-                f"{self.bin}/initdb", "-D", self.data, "-U", "postgres", "-A", "trust",
-                "-E", "UTF8", "--locale=C.UTF-8", "--no-sync",
-            ),
-            capture_output=True,
-            text=True,
-        )  # fmt: skip
-        if result.returncode:
-            raise Violation(f"initdb failed:\n{result.stdout}{result.stderr}")
-
-    def start(self):
-        """Starts the server; returns once it accepts connections."""
-        with open(self.log_path, "a") as server_log:
-            self.process = subprocess.Popen(
-                self._as_owner(
-                    f"{self.bin}/postgres", "-D", self.data, "-p", str(self.port),
-                    "-c", "listen_addresses=127.0.0.1",
-                    "-c", f"unix_socket_directories={self.dir}",
-                    # Speed only: a restart of the server loses nothing committed either way.
-                    "-c", "fsync=off", "-c", "full_page_writes=off",
-                ),
-                stdin=subprocess.DEVNULL,
-                stdout=server_log,
-                stderr=subprocess.STDOUT,
-            )  # fmt: skip
-        deadline = time.monotonic() + 60
-        while not self.accepts_connections():
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                log_tail = "\n".join(read_log(self.log_path)[-30:])
-                raise Violation(f"PostgreSQL did not start; its log:\n{log_tail}")
-            time.sleep(0.05)
-
-    def accepts_connections(self):
-        command = [f"{self.bin}/pg_isready", "-q", "-h", "127.0.0.1", "-p", str(self.port)]
-        return subprocess.run([*command, "-U", "postgres", "-d", "postgres"]).returncode == 0
-
-    def create_database(self):
-        subprocess.run(
-            [f"{self.bin}/createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
-             "newsboard"],
-            check=True,
-        )  # fmt: skip
-
-    def stop(self):
-        """Fast shutdown (open sessions are ended); returns once the server is gone."""
-        if self.process is None:
-            return
-        stopped = subprocess.run(
-            self._as_owner(f"{self.bin}/pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop"),
-            capture_output=True,
-        )
-        if stopped.returncode and self.process.poll() is None:
-            self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.process = None
-
-    def remove(self):
-        self.stop()
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-
-# --- the clients ----------------------------------------------------------------------
-
-
-@dataclass
-class Attempt:
-    """One HTTP request: when it started and ended, and what came back."""
-
-    method: str
-    started: float
-    ended: float
-    status: int | None  # None: failed at the TCP level
-    error: str = ""
-    retry_after: str | None = None
-    location: str = ""
-    title: str = ""
-    traceback: bool = False
-    content: bytes = b""
-
-
-@dataclass
-class Post:
-    """One comment a client sends (again after a 503 or a failed connection)."""
-
-    article_id: int
-    slug: str
-    parent_id: int | None
-    body: str
-    comment_id: int | None = None  # from the 303
-    answered_at: float | None = None
-    refusal: Attempt | None = None  # a final answer other than 303
-
-
-@dataclass
-class ClientLog:
-    attempts: list = field(default_factory=list)
-    posts: list = field(default_factory=list)
-    crash: str = ""
-
-
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None  # the 303 itself is what is checked
-
-
-class Client:
-    """A guest reader with a browser of their own: cookies, a CSRF token, a name and address."""
-
-    def __init__(self, site, articles, number, tag):
-        self.site = site
-        self.articles = articles  # [(id, slug)]
-        self.number = number
-        self.tag = tag
-        self.email = f"reader-{tag}-{number}@load.example"
-        self.rng = random.Random(f"{tag}-{number}")
-        self.cookies = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirects()
-        )
-        self.token = None
-        self.log = ClientLog()
-
-    def request(self, path, data=None):
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        request = urllib.request.Request(self.site.url + path, data=body)
-        started = time.monotonic()
-        try:
-            try:
-                response = self.opener.open(request, timeout=REQUEST_TIMEOUT)
-            except urllib.error.HTTPError as error:
-                response = error
-            with response:
-                content = response.read()
-        except (OSError, http.client.HTTPException) as error:
-            attempt = Attempt(request.get_method(), started, time.monotonic(), None, repr(error))
-        else:
-            title = TITLE.search(content)
-            attempt = Attempt(
-                request.get_method(),
-                started,
-                time.monotonic(),
-                response.status,
-                retry_after=response.headers.get("Retry-After"),
-                location=response.headers.get("Location", ""),
-                title=title.group(1).decode(errors="replace") if title else "",
-                traceback=bool(TRACEBACK.search(content)),
-                content=content if request.get_method() == "GET" else b"",
-            )
-        self.log.attempts.append(attempt)
-        return attempt
-
-    def open_article_page(self, deadline):
-        """GETs an article page for the csrftoken cookie and the form's token."""
-        _article_id, slug = self.articles[self.number % len(self.articles)]
-        while time.monotonic() < deadline:
-            attempt = self.request(f"/articles/{slug}/")
-            if attempt.status == 200:
-                match = CSRF_INPUT.search(attempt.content)
-                if match is None:
-                    raise Violation(f"/articles/{slug}/ has no comment form with a CSRF token")
-                self.token = match.group(1).decode()
-                attempt.content = b""
-                return
-            time.sleep(RETRY_PAUSE)
-        raise Violation(f"client {self.number} could not open /articles/{slug}/ in time")
-
-    def forget_all_but_csrf(self):
-        """Drops what posting left (the guest's cookie, a message, a session if any)."""
-        for cookie in list(self.cookies):
-            if cookie.name != "csrftoken":
-                self.cookies.clear(cookie.domain, cookie.path, cookie.name)
-
-    def post(self, post, deadline):
-        """Sends one comment until it is answered: a 303 or a refusal. 5xx answers and failed
-        connections are retried with the same text, as a reader would send the form again
-        (the checks report every 5xx but 503). Returns False when the deadline passed."""
-        data = {
-            "csrfmiddlewaretoken": self.token,
-            "body": post.body,
-            "parent": post.parent_id or "",
-            "name": f"Load reader {self.number}",
-            "email": self.email,
-            "website": "",
-        }
-        self.log.posts.append(post)
-        while time.monotonic() < deadline:
-            attempt = self.request(f"/articles/{post.slug}/comments/", data)
-            if attempt.status == 303 and (match := LOCATION.match(attempt.location)):
-                post.comment_id, post.answered_at = int(match.group(1)), attempt.ended
-                return True
-            if attempt.status is not None and attempt.status < 500:
-                post.refusal = attempt
-                return True
-            time.sleep(RETRY_PAUSE)
-        return False
-
-    def write(self, index, targets):
-        """A new comment or reply, with a text no other post has."""
-        article_id, slug = self.rng.choice(self.articles)
-        parent_id = targets.pick(article_id, self.rng) if self.rng.random() < REPLY_SHARE else None
-        words = self.rng.sample(
-            ["trains", "budget", "council", "river", "schools", "*really*", "harbour", "data",
-             "**agree**", "night", "tram", "library", "bridge", "tax", "vote", "museum"],
-            k=6,
-        )  # fmt: skip
-        body = f"Load {self.tag} #{index} from reader {self.number}: {' '.join(words)}."
-        return Post(article_id, slug, parent_id, body)
-
-
-class ReplyTargets:
-    """Comments posted in this run (their 303 seen), per article, to reply to."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.by_article = {}
-
-    def add(self, post):
-        with self.lock:
-            self.by_article.setdefault(post.article_id, []).append(post.comment_id)
-
-    def pick(self, article_id, rng):
-        with self.lock:
-            ids = self.by_article.get(article_id)
-            return rng.choice(ids) if ids else None
-
-
-def run_clients(clients, work):
-    """Runs work(client) in one thread per client; a crash is recorded, not lost."""
-
-    def guarded(client):
-        try:
-            work(client)
-        except Exception:
-            client.log.crash = traceback.format_exc()
-
-    threads = [threading.Thread(target=guarded, args=(c,), daemon=True) for c in clients]
-    for thread in threads:
-        thread.start()
-    return threads
-
-
-def join_all(threads, deadline):
-    for thread in threads:
-        thread.join(max(0.1, deadline - time.monotonic()))
-    return sum(thread.is_alive() for thread in threads)
-
-
-def open_pages(clients):
-    started = time.monotonic()
-    threads = run_clients(clients, lambda client: client.open_article_page(started + 60))
-    join_all(threads, started + 90)
-    log(f"   {len(clients)} clients opened an article page in {time.monotonic() - started:.1f} s")
-    crashed = [c for c in clients if c.log.crash or c.token is None]
-    if crashed:
-        client = crashed[0]
-        raise Violation(
-            f"client {client.number} could not open an article page:\n{client.log.crash}"
-        )
-
-
-def post_comments(clients, targets, next_index, deadline):
-    """Each client posts until next_index() says stop (None); returns the threads."""
-
-    def work(client):
-        sent = 0
-        while (index := next_index()) is not None:
-            post = client.write(index, targets)
-            sent += 1
-            if sent % NEW_READER_EVERY == 0:
-                client.forget_all_but_csrf()
-            if not client.post(post, deadline):
-                return
-            if post.comment_id is not None:
-                targets.add(post)
-
-    return run_clients(clients, work)
-
-
-# --- checks ---------------------------------------------------------------------------
-
-
-def without_503s(lines):
-    """The server's log without the one line per 503 that an outage fills it with."""
-    return [line for line in lines if not line.startswith("Service Unavailable:")]
-
-
-def errors_explained(lines):
-    """One line per 500 or SessionInterrupted in the server's log: what was asked, the
-    exception, and the code that raised it."""
-    starts = [n for n, line in enumerate(lines) if LOGGED_ERROR.match(line)]
-    explained = Counter()
-    for start, end in zip(starts, [*starts[1:], len(lines)], strict=False):
-        block = lines[start:end]
-        last = max((n for n, line in enumerate(block) if line.startswith("Traceback")), default=0)
-        frames = [m for line in block[last:] if (m := FRAME.match(line))]
-        # The first frame below Django's handler and middleware wrapper raised it.
-        raiser = next((f for f in frames if not f["file"].startswith(HANDLER_FILES)), None)
-        where = f"{raiser['file']}:{raiser['line']} {raiser['f']}()" if raiser else "?"
-        if raiser and raiser["f"] == "process_response":
-            where += " (after the view, where DatabaseUnavailableMiddleware does not reach)"
-        exception = [line for line in block if EXCEPTION_LINE.match(line)]
-        exception = exception[-1][:110] if exception else "?"
-        match = LOGGED_ERROR.match(block[0])
-        status = 500 if match["e500"] else 400
-        explained[f"{status} on {match['path']}: {exception} -- raised in {where}"] += 1
-    return [f"server log: {what} ({count} time(s))" for what, count in explained.items()]
-
-
-def percentile(values, share):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
-
-
-def describe(attempt):
-    if attempt.status is None:
-        return f"no answer ({attempt.error})"
-    what = f"{attempt.status}"
-    if attempt.title:
-        what += f" (page “{attempt.title}”)"
-    return what + (" with a traceback" if attempt.traceback else "")
-
-
-def check_answers(clients, allowed):
-    """Answers other than allowed, answers with a traceback, 503s without Retry-After,
-    and client threads that crashed."""
-    problems = []
-    unexpected = Counter()
-    for attempt in (a for c in clients for a in c.log.attempts):
-        if attempt.traceback or attempt.status not in (None, *allowed):
-            unexpected[f"{attempt.method} answered {describe(attempt)}"] += 1
-        if attempt.status == 503 and not attempt.retry_after:
-            unexpected["503 without a Retry-After header"] += 1
-    problems += [f"{what}: {count} time(s)" for what, count in unexpected.items()]
-    problems += [f"client {c.number} crashed:\n{c.log.crash}" for c in clients if c.log.crash]
-    return problems
-
-
-def check_rows(db, posts, after_id):
-    """Every 303 has its row with the text sent, every row since after_id has its 303,
-    no text is stored twice, no row is half-written, every post was answered."""
-    problems = []
-    rows = {
-        row[0]: row
-        for row in db.execute(
-            "SELECT id, article_id, parent_id, thread_id, body, body_html, status"
-            " FROM comments_comment WHERE id > %s",
-            [after_id],
-        )
-    }
-    stored_as = {row[4]: comment_id for comment_id, row in rows.items()}
-    answered = {}
-    for post in posts:
-        if post.comment_id is None:
-            stored = stored_as.get(post.body)
-            outcome = f"stored as comment {stored}" if stored else "not stored"
-            if post.refusal is not None:
-                problems.append(f"a post was answered {describe(post.refusal)}, {outcome}")
-            else:
-                problems.append(f"a post got no answer before the deadline, {outcome}")
-            if stored:
-                answered[stored] = post  # its row is explained above
-            continue
-        if post.comment_id in answered:
-            problems.append(f"two posts were answered with comment {post.comment_id}")
-        answered[post.comment_id] = post
-        row = rows.get(post.comment_id)
-        if row is None:
-            problems.append(f"303 to /comments/{post.comment_id}/ but no such row: {post.body!r}")
-        elif (row[1], row[2], row[4]) != (post.article_id, post.parent_id, post.body):
-            problems.append(
-                f"comment {post.comment_id} is not what was sent: article {row[1]}, parent"
-                f" {row[2]}, text {row[4]!r}; sent article {post.article_id}, parent"
-                f" {post.parent_id}, text {post.body!r}"
-            )
-    for comment_id, (_, _, _, thread_id, body, body_html, status) in rows.items():
-        if comment_id not in answered:
-            problems.append(f"comment {comment_id} was stored but no post got its 303: {body!r}")
-        if thread_id is None or not body or not body_html:
-            problems.append(f"comment {comment_id} is half-written (thread {thread_id}): {body!r}")
-        if status != "approved":
-            problems.append(f"comment {comment_id} is {status}, not approved")
-    for body, count in db.execute(
-        "SELECT body, count(*) FROM comments_comment WHERE id > %s"
-        " GROUP BY body HAVING count(*) > 1",
-        [after_id],
-    ):
-        problems.append(f"{count} rows with the same text {body!r}")
-    return problems, len(rows)
-
-
-def check_counts(db):
-    """The stored counts against a recount of the rows, and every row's thread."""
-    problems = []
-    for article_id, stored, counted in db.execute(
-        "SELECT a.id, a.comment_count, count(c.id) FILTER (WHERE c.status = 'approved')"
-        " FROM articles_article a LEFT JOIN comments_comment c ON c.article_id = a.id"
-        " GROUP BY a.id HAVING a.comment_count <> count(c.id) FILTER (WHERE c.status = 'approved')"
-    ):
-        problems.append(
-            f"article {article_id}: comment_count {stored}, approved comments {counted}"
-        )
-    for comment_id, stored, counted in db.execute(
-        "SELECT p.id, p.reply_count, count(c.id) FILTER (WHERE c.status = 'approved')"
-        " FROM comments_comment p LEFT JOIN comments_comment c ON c.parent_id = p.id"
-        " GROUP BY p.id HAVING p.reply_count <> count(c.id) FILTER (WHERE c.status = 'approved')"
-    ):
-        problems.append(f"comment {comment_id}: reply_count {stored}, approved replies {counted}")
-    for (comment_id,) in db.execute(
-        "SELECT c.id FROM comments_comment c LEFT JOIN comments_comment p ON p.id = c.parent_id"
-        " WHERE c.thread_id IS NULL"
-        " OR (c.parent_id IS NULL AND c.thread_id <> c.id)"
-        " OR (c.parent_id IS NOT NULL"
-        "     AND (c.thread_id <> p.thread_id OR c.article_id <> p.article_id))"
-    ):
-        problems.append(f"comment {comment_id} has no thread or the wrong one")
-    return problems
-
-
-def max_comment_id(url):
-    with psycopg.connect(url) as db:
-        return db.execute("SELECT coalesce(max(id), 0) FROM comments_comment").fetchone()[0]
-
-
-def check_database(url, posts, after_id):
-    with psycopg.connect(url, autocommit=True) as db:
-        problems, rows = check_rows(db, posts, after_id)
-        return problems + check_counts(db), rows
-
-
-def count_statuses(attempts):
-    """'GET 200: 16, POST 303: 2,000, POST no answer: 1'."""
-    counts = Counter(
-        f"{a.method} {a.status if a.status is not None else 'no answer'}" for a in attempts
-    )
-    return ", ".join(f"{key}: {counts[key]:,}" for key in sorted(counts))
 
 
 # --- the two phases -------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Searching published articles and the approved comments under them.
+"""Searching published articles, and the machinery other apps search with.
 
 On PostgreSQL this is full-text search: websearch syntax ("quoted phrases",
 -excluded words, or), results ranked with the headline weighing most and
@@ -17,14 +17,17 @@ import re
 from functools import reduce
 from operator import add, or_
 
+from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import F, Q, TextField, Value
 from django.db.models.functions import Concat
 from django.utils.html import escape
+from django.utils.module_loading import import_string
 from django.utils.safestring import mark_safe
-
-from comments.models import Comment
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from .models import Article
 
@@ -41,6 +44,31 @@ _MARKED = re.compile(f"{START}([^{START}{STOP}]*){STOP}")
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
+class Scope:
+    """What the search page can search (NEWSBOARD_SEARCH_SCOPES), as one of its tabs.
+
+    name: the scope's ?in= value; label: its tab; find(query): the results, as
+    matching() gives them; result_template: one result's markup, with `result`;
+    found: how many results were found for `query`, a ngettext_lazy() whose
+    number is "count" and which shows "shown" (the count, formatted).
+    """
+
+    def __init__(self, name, label, find, result_template, found):
+        self.name = name
+        self.label = label
+        self.find = find
+        self.result_template = result_template
+        self.found = found
+
+    def found_text(self, count, query):
+        return self.found % {"count": count, "shown": intcomma(count), "query": query}
+
+
+def scopes():
+    """The scopes NEWSBOARD_SEARCH_SCOPES names, the default one first."""
+    return [import_string(path) for path in settings.NEWSBOARD_SEARCH_SCOPES]
+
+
 def clean_query(raw):
     """The query as searched: no control characters, spaces collapsed, at most 200 characters.
 
@@ -53,7 +81,7 @@ def clean_query(raw):
 
 def articles(query):
     """Published articles matching the query, best match first, each with a `snippet`."""
-    return _search(
+    return matching(
         Article.objects.published().select_related("section"),
         weighted_fields={"headline": "A", "standfirst": "B", "body": "C"},
         snippet_of=Concat("standfirst", Value("\n\n"), "body", output_field=TextField()),
@@ -62,22 +90,17 @@ def articles(query):
     )
 
 
-def comments(query):
-    """Approved comments on published articles matching the query, each with a `snippet`.
-
-    Comments under an article whose discussion is disabled are not shown on
-    its page, so they are not found either.
-    """
-    return _search(
-        Comment.objects.approved()
-        .filter(article__in=Article.objects.published())
-        .exclude(article__comments_mode=Article.CommentsMode.DISABLED)
-        .select_related("article", "user"),
-        weighted_fields={"body": "A"},
-        snippet_of=F("body"),
-        query=query,
-        newest_first=("-created_at", "-pk"),
-    )
+ARTICLES = Scope(
+    "articles",
+    _("Articles"),
+    articles,
+    "articles/includes/search_result.html",
+    ngettext_lazy(
+        "%(shown)s article found for “%(query)s”",
+        "%(shown)s articles found for “%(query)s”",
+        "count",
+    ),
+)
 
 
 def snippet_html(result, query):
@@ -93,7 +116,13 @@ def _full_text():
     return connection.vendor == "postgresql"
 
 
-def _search(queryset, *, weighted_fields, snippet_of, query, newest_first):
+def matching(queryset, *, weighted_fields, snippet_of, query, newest_first):
+    """The rows of queryset that match the query, best (or newest) first, each with a
+    `snippet` of snippet_of around the matches (see snippet_html()).
+
+    weighted_fields maps the fields searched to their weight in the ranking,
+    "A" (most) to "D".
+    """
     if _full_text():
         search_query = SearchQuery(query, search_type="websearch", config=CONFIG)
         vector = reduce(

@@ -13,14 +13,4 @@ urlpatterns = [
     path("feeds/articles/atom/", feeds.LatestArticlesAtomFeed(), name="atom"),
     path("feeds/sections/<slug:slug>/rss/", feeds.SectionFeed(), name="section_rss"),
     path("feeds/sections/<slug:slug>/atom/", feeds.SectionAtomFeed(), name="section_atom"),
-    path(
-        "feeds/articles/<slug:slug>/comments/rss/",
-        feeds.ArticleCommentsFeed(),
-        name="comments_rss",
-    ),
-    path(
-        "feeds/articles/<slug:slug>/comments/atom/",
-        feeds.ArticleCommentsAtomFeed(),
-        name="comments_atom",
-    ),
 ]

@@ -31,7 +31,7 @@ from newsboard.accounts.confirmation import account_for_token, confirmation_fail
 from . import erasure, moderation
 from .forms import DeleteAccountForm
 from .models import Comment, Vote
-from .views import forget_guest
+from .viewers import forget_guest
 
 
 @require_safe

@@ -5,6 +5,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from .models import Comment, Report
+from .viewers import guest_state
 
 
 def clean_comment_body(body):
@@ -221,3 +222,12 @@ class DeleteAccountForm(forms.Form):
     @property
     def remove_comments(self):
         return self.cleaned_data["comments"] == "remove"
+
+
+def comment_form_for(request, **kwargs):
+    """A blank comment form, with a returning guest's name and email filled in."""
+    initial = kwargs.pop("initial", {})
+    if not request.user.is_authenticated:
+        state = guest_state(request)
+        initial = {key: state[key] for key in ("name", "email") if key in state} | initial
+    return CommentForm(user=request.user, initial=initial, **kwargs)

@@ -4,12 +4,10 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
 from django.db.models import Case, Exists, OuterRef, Q, When
-from django.db.models.base import ModelState
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
@@ -21,46 +19,6 @@ from articles.models import Article
 from newsboard.markup import plain_excerpt, render_comment
 
 
-class Viewer:
-    """Who is looking at a discussion, and so which comments they see besides approved ones.
-
-    Authors see their own comments in any status but deleted: an account its
-    comments, a guest the comments their cookie lists (comments.views.guest_state).
-    Moderators see every comment, so they can decide in context.
-    """
-
-    def __init__(self, user=None, guest_comment_ids=()):
-        self.user = user if user is not None and user.is_authenticated else None
-        # Only staff reach the moderation tools; asking staff alone saves readers two queries.
-        self.is_moderator = bool(
-            self.user and self.user.is_staff and self.user.has_perm("comments.moderate_comment")
-        )
-        self.guest_comment_ids = frozenset(guest_comment_ids)
-
-    @property
-    def sees_only_public(self):
-        """Whether this viewer sees exactly what everyone sees (so a cached page will do)."""
-        return self.user is None and not self.guest_comment_ids
-
-    def own_comments_q(self):
-        if self.is_moderator:
-            return Q(pk__isnull=False)
-        not_deleted = ~Q(status=Comment.Status.DELETED)
-        if self.user is not None:
-            return Q(user=self.user) & not_deleted
-        return Q(pk__in=self.guest_comment_ids) & not_deleted
-
-    def owns(self, comment):
-        if self.user is not None:
-            return comment.user_id == self.user.pk
-        return comment.pk in self.guest_comment_ids
-
-    def can_see(self, comment):
-        if comment.is_approved or self.is_moderator:
-            return True
-        return self.owns(comment) and comment.status != Comment.Status.DELETED
-
-
 class CommentQuerySet(TreeQuerySet):
     def approved(self):
         """What the public sees in full."""
@@ -69,7 +27,8 @@ class CommentQuerySet(TreeQuerySet):
     def visible_to(self, viewer):
         """Approved comments, plus the viewer's own comments in any status.
 
-        viewer is a Viewer (an account, or a guest with the comments they posted).
+        viewer is a comments.viewers.Viewer (an account, or a guest with the comments they
+        posted).
         """
         if viewer.sees_only_public:
             return self.approved()
@@ -143,50 +102,30 @@ class CommentQuerySet(TreeQuerySet):
         )
 
     def for_display(self):
-        """The comments (of in_threads) in tree order, as instances holding what a page shows.
+        """The comments (of in_threads) in tree order, as DisplayedComment rows for a page.
 
         Each comes before its replies, which follow in the order of the query;
         tree_depth says how deep it is (0 for a thread's top-level comment). A
         comment whose parent is not among them is left out with its replies.
 
-        Model.__init__, with its signals, descriptors and a second instance for
-        the account, costs more per comment than rendering it; on a page of
-        thousands of comments that is most of the page's time. So the rows come
-        from values_list and fill each instance's __dict__, as Model.from_db
-        does for the fields it loads: the properties and methods work as usual,
-        and any other field loads when read, as after only().
-
-        No column needs converting on PostgreSQL, which spares Django a pass
-        over every value of every row: held_for comes as text, and only for
-        the comments that are held (nobody is shown why an approved comment
-        once was).
+        A model instance and a second one for the account cost more per
+        comment than rendering it, and a page may show thousands; so the rows
+        come from values_list(), with just what a page shows. held_for comes as
+        text, and only for the comments that are held (nobody is shown why an
+        approved comment once was), which spares PostgreSQL's JSON decoding.
         """
-        user_model = get_user_model()
-        fields = self.DISPLAY_FIELDS
-        user_fields = ("id", *self.DISPLAY_USER_FIELDS)
         held_for_text = Case(
             When(status=Comment.Status.APPROVED, then=None),
             default=Cast("held_for", models.TextField()),
         )
         columns = (
-            *fields,
+            *self.DISPLAY_FIELDS,
             held_for_text,
             *(f"user__{name}" for name in self.DISPLAY_USER_FIELDS),
         )
-        split = len(fields) + 1
         replies = defaultdict(list)  # parent's pk -> its replies, in the query's order
         for row in self.values_list(*columns):
-            comment = Comment.__new__(Comment)
-            comment.__dict__.update(zip(fields, row, strict=False))  # then held_for, the account
-            held_for = row[split - 1]
-            comment.held_for = json.loads(held_for) if held_for else []
-            comment._state = _loaded_state(self.db)
-            user = None
-            if comment.user_id is not None:
-                user = user_model.__new__(user_model)
-                user.__dict__.update(zip(user_fields, (comment.user_id, *row[split:]), strict=True))
-                user._state = _loaded_state(self.db)
-            comment._state.fields_cache["user"] = user
+            comment = DisplayedComment(row)
             replies[comment.parent_id].append(comment)
         return _depth_first(replies)
 
@@ -201,13 +140,6 @@ def _depth_first(replies):
         ordered.append(comment)
         waiting.extend((depth + 1, reply) for reply in reversed(replies.get(comment.id, ())))
     return ordered
-
-
-def _loaded_state(db):
-    state = ModelState()
-    state.adding = False
-    state.db = db
-    return state
 
 
 class Comment(models.Model):
@@ -397,6 +329,69 @@ class Comment(models.Model):
     @property
     def excerpt(self):
         return plain_excerpt(self.body)
+
+
+class DisplayedComment:
+    """A comment as a page of threads shows it: one row of CommentQuerySet.for_display().
+
+    Not a model instance: it holds the values a card shows (those of
+    DISPLAY_FIELDS, then held_for and the author's account fields) and
+    answers the few questions the card, the threads and the viewer ask of
+    it, as Comment does. The viewer's own state (my_vote, viewer_owns,
+    editable) is set by comments.viewers.attach_viewer_state.
+    """
+
+    __slots__ = (
+        *CommentQuerySet.DISPLAY_FIELDS,
+        "held_for",
+        "author_name",
+        "author_username",
+        "author_is_staff",
+        "tree_depth",
+        "my_vote",
+        "viewer_owns",
+        "editable",
+    )
+
+    get_absolute_url = Comment.get_absolute_url
+    is_editable_at = Comment.is_editable_at
+
+    def __init__(self, row):
+        fields = CommentQuerySet.DISPLAY_FIELDS
+        for name, value in zip(fields, row, strict=False):
+            setattr(self, name, value)
+        held_for, username, display_name, first_name, last_name, is_staff = row[len(fields) :]
+        self.held_for = json.loads(held_for) if held_for else []
+        self.author_username = username
+        self.author_is_staff = bool(is_staff)
+        if self.user_id is not None:
+            # as the account's public_name says it
+            full_name = f"{first_name} {last_name}".strip()
+            self.author_name = display_name or full_name or username
+        elif self.author_erased:
+            self.author_name = str(_("[deleted user]"))
+        else:
+            self.author_name = self.guest_name
+        self.my_vote = 0
+        self.viewer_owns = self.editable = False
+
+    def __repr__(self):
+        return f"<DisplayedComment {self.id}>"
+
+    @property
+    def pk(self):
+        return self.id
+
+    @property
+    def is_approved(self):
+        return self.status == Comment.Status.APPROVED
+
+    @property
+    def is_guest(self):
+        return self.user_id is None
+
+    def get_removal_reason_display(self):
+        return Comment.RemovalReason(self.removal_reason).label
 
 
 class CommentRevision(models.Model):

@@ -8,7 +8,6 @@ edited comment; moderation.py records the decisions that follow.
 
 import ipaddress
 from datetime import timedelta
-from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from articles.models import Article
+from newsboard.caches import process_cache
 from newsboard.markup import render_comment
 
 from .models import Block, Comment, ModeratedPhrase
@@ -164,7 +164,7 @@ class ModerationLists:
         return any(address in network for network in self.blocked_networks)
 
 
-@lru_cache(maxsize=2)
+@process_cache(maxsize=2)
 def _moderation_lists(_lists_version):
     return ModerationLists(
         ModeratedPhrase.objects.values_list("phrase", "action"),

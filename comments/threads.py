@@ -4,16 +4,23 @@ The database returns every comment of the page's threads in display order
 with its depth (one recursive query). Here, in one pass each way, we drop
 what nobody should see, keep placeholders where a hidden comment has visible
 replies, stop nesting at the display depth, and note where each nested list
-opens and closes, so the template renders the tree in a flat loop.
+opens and closes, so the template renders the tree in a flat loop; then
+render_tree() renders them with comments/jinja2/comments/comment_tree.html.
 """
 
 from collections import Counter
+from functools import cache
 
 from django.conf import settings
 from django.db.models import Q
+from django.template import engines
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import Comment
+from .rules import describe_holds
 
 
 class Sort:
@@ -153,3 +160,72 @@ def _comes_before(row, order):
         condition |= equal_so_far & Q(**{f"{name}__{lookup}": value})
         equal_so_far &= Q(**{name: value})
     return condition
+
+
+def render_tree(nodes, *, viewer, article, request):
+    """The nodes (display_nodes) as nested lists of comments: comments/comment_tree.html.
+
+    The template is rendered by Django's Jinja2 backend: on a page of
+    thousands of comments, Django's template language would cost several
+    times as much. What is the same for every comment is worked out here
+    once per tree: URL patterns reversed once, each author's profile address
+    once per author, and the labels that name an author or count replies
+    translated once.
+    """
+    replied_to = {  # pk -> the name that a reply to it says it answers
+        node.comment.id: gettext("[removed]") if node.placeholder else node.comment.author_name
+        for node in nodes
+    }
+    html = (
+        engines["jinja2"]
+        .get_template("comments/comment_tree.html")
+        .render(
+            {
+                "nodes": nodes,
+                "viewer": viewer,
+                "accepts_comments": article.accepts_comments,
+                "urls": {name: _url_pattern(f"comments:{name}") for name in COMMENT_URLS},
+                "profile_url": cache(lambda username: reverse("profile", args=[username])),
+                "replied_to": replied_to,
+                "comment_by": gettext("Comment by %(name)s"),
+                "in_reply_to": gettext("in reply to %(name)s"),
+                "fold_labels": cache(_fold_labels),
+                "removal_reasons": Comment.RemovalReason.choices,
+                "describe_holds": describe_holds,
+            },
+            request=request,
+        )
+    )
+    return mark_safe(html)  # a Jinja2 template with autoescaping on
+
+
+def _fold_labels(count):
+    """What the control that folds a comment and its `count` replies away says: open, and
+    folded (a pattern for the author's name and the count)."""
+    hide = ngettext(
+        "Hide this comment and its %(count)s reply",
+        "Hide this comment and its %(count)s replies",
+        count,
+    ) % {"count": count}
+    hidden = ngettext(
+        "%(name)s · %(count)s reply hidden", "%(name)s · %(count)s replies hidden", count
+    )
+    return hide, hidden
+
+
+COMMENT_URLS = (
+    "detail",
+    "reply",
+    "edit",
+    "delete",
+    "report",
+    "vote",
+    "sign_in_to_vote",
+    "moderate",
+)
+_PK = 2_147_483_647  # stands for a comment's pk while a URL pattern is reversed
+
+
+def _url_pattern(name):
+    """The URL of a comment's view as a pattern for %: "/comments/%d/reply/" % pk."""
+    return reverse(name, args=[_PK]).replace("%", "%%").replace(str(_PK), "%d")

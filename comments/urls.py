@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "comments"
 
@@ -14,7 +14,10 @@ urlpatterns = [
     path("comments/<int:pk>/reply/", views.reply, name="reply"),
     path("comments/<int:pk>/report/", views.report, name="report"),
     path("comments/<int:pk>/vote/", views.vote, name="vote"),
+    path("comments/<int:pk>/sign-in/", views.sign_in_to_vote, name="sign_in_to_vote"),
     path("comments/<int:pk>/edit/", views.edit, name="edit"),
     path("comments/<int:pk>/delete/", views.delete, name="delete"),
     path("comments/<int:pk>/moderate/", views.moderate, name="moderate"),
+    path("feeds/articles/<slug:slug>/comments/rss/", feeds.ArticleCommentsFeed(), name="rss"),
+    path("feeds/articles/<slug:slug>/comments/atom/", feeds.ArticleCommentsAtomFeed(), name="atom"),
 ]

@@ -1,10 +1,7 @@
-import json
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.views import redirect_to_login
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -22,75 +19,25 @@ from articles.models import Article
 from newsboard.http import client_ip
 
 from . import email_links, moderation, notifications, posting, votes
-from .forms import CommentForm, EditCommentForm, FollowForm, ModerationForm, ReportForm
-from .models import Comment, Viewer, Vote
+from .forms import (
+    CommentForm,
+    EditCommentForm,
+    FollowForm,
+    ModerationForm,
+    ReportForm,
+    comment_form_for,
+)
+from .models import Comment
 from .threads import display_nodes, sort_from, thread_page_number
+from .viewers import attach_viewer_state, remember_guest, viewer_for
 
-# What a guest leaves on their browser (see guest_state()), signed with a salt of its own.
-GUEST_COOKIE = "guest"
-GUEST_COOKIE_SALT = "comments.guest"
-GUEST_COMMENTS_REMEMBERED = 200
 # Tags the message after a comment is posted or edited: our script then drops the draft
-# it kept of the text (see static/js/newsboard.js).
+# it kept of the text (see static/js/newsboard/drafts.js).
 POSTED = "comment-posted"
-
-
-def viewer_for(request):
-    """The Viewer for this request: an account, or a guest with the comments they posted."""
-    if request.user.is_authenticated:
-        return Viewer(request.user)
-    return Viewer(guest_comment_ids=guest_state(request).get("comments", ()))
-
-
-def guest_state(request):
-    """What the guest's cookie says: the name and email they gave last, filled into the
-    next form, and the ids of the comments they posted, which they see while those
-    await moderation and may edit or delete. {} for a reader without a valid one.
-
-    A signed cookie of its own rather than a database session, so that a guest's
-    post costs no session read or write; the signature keeps anyone from claiming
-    comments that are not theirs.
-    """
-    value = request.get_signed_cookie(
-        GUEST_COOKIE, default=None, salt=GUEST_COOKIE_SALT, max_age=settings.SESSION_COOKIE_AGE
-    )
-    return json.loads(signing.b64_decode(value.encode())) if value else {}
-
-
-def remember_guest(response, request, data, comment):
-    """Keep the name and email the guest gave, and their new comment, in their cookie."""
-    posted = guest_state(request).get("comments", [])
-    if comment.pk not in posted:
-        posted = [*posted, comment.pk][-GUEST_COMMENTS_REMEMBERED:]
-    state = {"name": data["name"], "email": data["email"], "comments": posted}
-    response.set_signed_cookie(
-        GUEST_COOKIE,
-        # base64: names and addresses may hold characters a cookie cannot
-        signing.b64_encode(json.dumps(state, separators=(",", ":")).encode()).decode(),
-        salt=GUEST_COOKIE_SALT,
-        max_age=settings.SESSION_COOKIE_AGE,
-        secure=settings.SESSION_COOKIE_SECURE,
-        httponly=True,
-        samesite="Lax",
-    )
-
-
-def forget_guest(response):
-    """Drop the guest's cookie, as signing out drops the session."""
-    response.delete_cookie(GUEST_COOKIE, samesite="Lax")
 
 
 class HttpResponseSeeOther(HttpResponseRedirect):
     status_code = 303
-
-
-def comment_form_for(request, **kwargs):
-    """A blank comment form, with a returning guest's name and email filled in."""
-    initial = kwargs.pop("initial", {})
-    if not request.user.is_authenticated:
-        state = guest_state(request)
-        initial = {key: state[key] for key in ("name", "email") if key in state} | initial
-    return CommentForm(user=request.user, initial=initial, **kwargs)
 
 
 @require_POST
@@ -368,26 +315,6 @@ def new_comments(request, slug):
     return JsonResponse({"count": count})
 
 
-def attach_viewer_state(comments, viewer):
-    """Set `my_vote` (1, -1 or 0), `viewer_owns` and `editable` on each comment for the viewer.
-
-    One query, for signed-in readers only.
-    """
-    mine = {}
-    if viewer.user is not None and comments:
-        mine = dict(
-            Vote.objects.filter(user=viewer.user, comment__in=[c.pk for c in comments]).values_list(
-                "comment_id", "value"
-            )
-        )
-    now = timezone.now()
-    for comment in comments:
-        comment.my_vote = mine.get(comment.pk, 0)
-        comment.viewer_owns = viewer.owns(comment) and comment.status != Comment.Status.DELETED
-        comment.editable = comment.viewer_owns and comment.is_editable_at(now)
-    return comments
-
-
 VOTE_VALUES = {"up": 1, "down": -1, "clear": 0}
 
 
@@ -416,6 +343,26 @@ def vote(request, pk):
     if wants_json:
         return JsonResponse({"up": up, "down": down, "vote": VOTE_VALUES[request.POST["value"]]})
     return HttpResponseSeeOther(_back_to(request, comment))
+
+
+@require_safe
+def sign_in_to_vote(request, pk):
+    """Where a reader without an account lands from a comment's vote counts: the sign-in
+    page, which brings them back to the comment, whose vote buttons they can then press.
+
+    A short link of each comment's own, rather than the sign-in page's address
+    with the article's, written out on every comment of a page.
+    """
+    comment = get_object_or_404(
+        Comment.objects.select_related("article").filter(
+            article__in=Article.objects.published(), status=Comment.Status.APPROVED
+        ),
+        pk=pk,
+    )
+    in_discussion = f"{comment.article.get_absolute_url()}#comment-{comment.pk}"
+    if request.user.is_authenticated:
+        return HttpResponseRedirect(in_discussion)
+    return redirect_to_login(in_discussion)
 
 
 def report(request, pk):

@@ -6,10 +6,13 @@ stays text) and nh3 then keeps only an allowlist of tags, attributes and URL
 schemes, whatever the Markdown parser let through.
 """
 
-from functools import lru_cache
+import html
 
 import nh3
+from django.utils.html import strip_tags
 from markdown_it import MarkdownIt
+
+from .caches import process_cache
 
 URL_SCHEMES = {"http", "https", "mailto"}
 
@@ -44,7 +47,7 @@ _article_parser = MarkdownIt(
 ).enable(["linkify", "strikethrough", "table"])
 
 
-@lru_cache(maxsize=32)
+@process_cache(maxsize=32)
 def render_comment(source):
     """A reader's comment: a Markdown subset, links marked as user-generated.
 
@@ -79,3 +82,8 @@ def plain_excerpt(source, length=140):
     """A one-line text excerpt of Markdown source, for admin lists and titles."""
     text = " ".join(source.split())
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def plain_text(html_text):
+    """Rendered HTML as one line of plain text."""
+    return " ".join(html.unescape(strip_tags(html_text)).split())

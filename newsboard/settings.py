@@ -128,9 +128,18 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "newsboard.context_processors.navigation",
+                "articles.context_processors.navigation",
             ],
         },
+    },
+    # The comment card and the thread (comments/jinja2/): a page may repeat the card
+    # thousands of times, too many for Django's template language. Jinja2 renders just
+    # these; every other template is a Django template.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "newsboard.jinja2.environment"},
     },
 ]
 
@@ -330,6 +339,16 @@ NEWSBOARD_DUPLICATE_WINDOW_SECONDS = 600
 NEWSBOARD_ALLOW_GUESTS = env_bool("NEWSBOARD_ALLOW_GUESTS", True)  # else members only
 NEWSBOARD_EDIT_WINDOW_MINUTES = env_int("NEWSBOARD_EDIT_WINDOW_MINUTES", 15)
 NEWSBOARD_IP_RETENTION_DAYS = env_int("NEWSBOARD_IP_RETENTION_DAYS", 30)
+# The cookie in which a guest's browser keeps the name and email they gave and the
+# comments they posted (comments.viewers).
+NEWSBOARD_GUEST_COOKIE_NAME = "guest"
+# Cookies that make a page the reader's own, besides Django's session and messages
+# cookies: a reader with one never gets the article page kept for everyone, nor
+# validators for it (newsboard.pagecache).
+NEWSBOARD_PERSONAL_COOKIES = [NEWSBOARD_GUEST_COOKIE_NAME]
+# What the search page searches, each an articles.search.Scope, by dotted
+# path: ?in=<its name> picks one, the first is searched by default.
+NEWSBOARD_SEARCH_SCOPES = ["articles.search.ARTICLES", "comments.search.COMMENTS"]
 
 # Accounts. A confirmation link works this many days; a new one can be asked for
 # once per NEWSBOARD_EMAIL_CONFIRMATION_RESEND_MINUTES.

@@ -6,13 +6,17 @@ from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 
+from newsboard.caches import clear_process_caches
+
 from .factories import ArticleFactory
 
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with an empty cache: cached pages never leak between tests."""
+    """Each test starts with empty caches, shared and per-process: nothing a test
+    cached leaks into another."""
     cache.clear()
+    clear_process_caches()
 
 
 @pytest.fixture

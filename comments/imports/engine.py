@@ -25,7 +25,6 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import lru_cache
 from itertools import islice, pairwise
 from urllib.parse import unquote, urlsplit
 
@@ -39,6 +38,7 @@ from django.utils.text import slugify
 from articles.models import Article
 from comments import database, moderation, rules
 from comments.models import Comment, ModerationAction
+from newsboard.caches import process_cache
 from newsboard.markup import render_comment
 
 BATCH_SIZE = 500
@@ -118,7 +118,7 @@ def guest_author(name, email, *, fallback=""):
     return name, _valid_email(email.strip().lower())
 
 
-@lru_cache(maxsize=4096)  # the same commenters come back again and again
+@process_cache(maxsize=4096)  # the same commenters come back again and again
 def _valid_email(email):
     try:
         validate_email(email)

@@ -1,5 +1,3 @@
-import secrets
-
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django import template
 from django.conf import settings
@@ -7,38 +5,57 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Window
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from .. import rendering
+from newsboard.caches import ProcessCacheDict
+from newsboard.markup import plain_text
+from newsboard.pagecache import release
+
+from ..forms import comment_form_for
 from ..models import Comment
-from ..threads import SORTS, display_nodes, sort_from
-from ..views import attach_viewer_state, comment_form_for, viewer_for
+from ..threads import SORTS, display_nodes, render_tree, sort_from
+from ..viewers import attach_viewer_state, viewer_for
 
 register = template.Library()
 
 FEATURED_SHOWN = 5
 CACHE_SECONDS = 24 * 60 * 60
-# Where the threads go in the rendered page (fill_threads_slot). Random per process, so
-# no text on the page can be mistaken for it.
-THREADS_SLOT = f"<!--threads {secrets.token_hex(8)}-->"
+# The approved comments that the article's structured data lists, at most.
+STRUCTURED_DATA_COMMENTS = 10
+
+
+class Discussion:
+    """An article's discussion as its page shows it: the HTML, and what it adds to the
+    article's schema.org NewsArticle (the number of comments and, on the discussion's
+    canonical page, the approved comments that open it)."""
+
+    def __init__(self, html="", structured_data=None):
+        self.html = html
+        self.structured_data = structured_data or {}
+
+    def __html__(self):
+        return self.html
+
+    def __str__(self):
+        return self.html
 
 
 @register.simple_tag(takes_context=True)
 def discussion(context, article):
-    """An article's discussion: the sort switch, the form and one page of threads.
+    """An article's discussion (a Discussion): the sort switch, the form and one page of
+    threads; nothing where the article shows no discussion.
 
     The threads take a constant number of queries whatever the size of the
     discussion: the featured comments, count and page of the top-level
     comments, then one indexed read of every comment of those threads.
     For readers without a session (who see exactly what everyone sees) the
     rendered threads come from the cache, keyed by the article's changed_at,
-    which every visible change to the article or its discussion moves on: no query.
-
-    The threads themselves are put in a slot that the view fills once the page
-    is rendered (fill_threads_slot): a discussion shown whole may run to
-    megabytes, which every enclosing template would otherwise copy again.
+    which every visible change to the article or its discussion moves on, and by
+    the release, so that a deployment that changes how comments look is seen at
+    once: no query.
     """
+    if not article.shows_comments:
+        return Discussion()
     request = context["request"]
     viewer = viewer_for(request)
     sort = sort_from(request.GET.get("sort"))
@@ -46,22 +63,28 @@ def discussion(context, article):
     if viewer.sees_only_public and page_number.isdigit() and len(page_number) < 6:
         changed_at, accepts_comments = article.public_version
         version = f"{changed_at.timestamp()}:{accepts_comments:d}"
-        key = f"discussion:{article.pk}:{version}:{sort}:{page_number}:{get_language()}"
-        threads_html = cache.get(key)
-        if threads_html is None:
-            threads_html = _threads_html(request, article, viewer, sort, page_number)
-            cache.set(key, threads_html, CACHE_SECONDS)
+        key = (
+            f"discussion-threads:{release()}:{article.pk}:{version}:{sort}:{page_number}"
+            f":{get_language()}"
+        )
+        threads = cache.get(key)
+        if threads is None:
+            threads = _threads(request, article, viewer, sort, page_number)
+            cache.set(key, threads, CACHE_SECONDS)
     else:
-        threads_html = _threads_html(request, article, viewer, sort, page_number)
-    request.discussion_threads = threads_html
+        threads = _threads(request, article, viewer, sort, page_number)
+    threads_html, openers = threads
+    fragments = context.get("page_fragments")  # newsboard.fragments: megabytes, at times
+    if fragments is not None:
+        threads_html = fragments.defer(threads_html)
     may_comment = article.accepts_comments and (
         request.user.is_authenticated or settings.NEWSBOARD_ALLOW_GUESTS
     )
-    return render_to_string(
+    html = render_to_string(
         "comments/includes/discussion.html",
         {
             "article": article,
-            "threads_html": mark_safe(THREADS_SLOT),
+            "threads_html": threads_html,
             "sort": sort,
             "sorts": [(key, option.label) for key, option in SORTS.items()],
             "form": comment_form_for(request) if may_comment else None,
@@ -69,21 +92,20 @@ def discussion(context, article):
         },
         request=request,
     )
-
-
-def fill_threads_slot(request, response):
-    """Put the threads that the discussion tag rendered for this request in their slot.
-
-    They are taken off the request: a request outlives its response in a
-    reference cycle (through its messages) until the garbage collector's rare
-    full pass, and should not keep megabytes of page alive meanwhile.
-    """
-    threads = vars(request).pop("discussion_threads", None)
-    if threads is None:
-        return
-    before, slot, after = response.content.partition(THREADS_SLOT.encode())
-    if slot:
-        response.content = b"".join((before, threads.encode(response.charset), after))
+    structured_data = {"commentCount": article.comment_count}
+    # Only the canonical page (no other sort or page) lists comments: those it shows.
+    if openers is not None and {"sort", "page"}.isdisjoint(request.GET):
+        structured_data["comment"] = [
+            {
+                "@type": "Comment",
+                "text": opener["text"],
+                "dateCreated": opener["created_at"],
+                "author": {"@type": "Person", "name": opener["author"]},
+                "url": request.build_absolute_uri(opener["path"]),
+            }
+            for opener in openers
+        ]
+    return Discussion(html, structured_data)
 
 
 def _threads_page(roots, page_number):
@@ -113,7 +135,12 @@ def _threads_page(roots, page_number):
     return page, list(page.object_list.values_list("pk", flat=True))
 
 
-def _threads_html(request, article, viewer, sort, page_number):
+def _threads(request, article, viewer, sort, page_number):
+    """(The threads' HTML, the approved comments that open them as plain data or None).
+
+    The opening comments are given for the discussion's first page in the site's
+    default sort, where they come first: the article's structured data lists them.
+    """
     roots = Comment.objects.thread_roots(article, viewer).order_by(*SORTS[sort].threads)
     page, thread_ids = _threads_page(roots, page_number)
     rows = (
@@ -122,11 +149,21 @@ def _threads_html(request, article, viewer, sort, page_number):
         else []
     )
     attach_viewer_state(rows, viewer)
+    openers = None
     if sort == settings.NEWSBOARD_DEFAULT_SORT and page.number == 1:
-        # for the article's structured data, which lists them (articles.views)
-        openers = {c.pk: c for c in rows if c.parent_id is None and c.is_approved}
-        request.discussion_openers = [openers[pk] for pk in thread_ids if pk in openers]
-    return render_to_string(
+        shown = min(STRUCTURED_DATA_COMMENTS, settings.NEWSBOARD_THREADS_PER_PAGE)
+        approved_roots = {c.pk: c for c in rows if c.parent_id is None and c.is_approved}
+        in_page_order = [approved_roots[pk] for pk in thread_ids if pk in approved_roots]
+        openers = [
+            {
+                "text": plain_text(comment.body_html),
+                "created_at": comment.created_at,
+                "author": str(comment.author_name),
+                "path": comment.get_absolute_url(),
+            }
+            for comment in in_page_order[:shown]
+        ]
+    html = render_to_string(
         "comments/includes/threads.html",
         {
             "article": article,
@@ -148,22 +185,18 @@ def _threads_html(request, article, viewer, sort, page_number):
         },
         request=request,
     )
+    return html, openers
 
 
 @register.simple_tag(takes_context=True)
 def comment_tree(context, nodes):
     """The nodes as nested lists of comments, for the context's viewer and article."""
-    return mark_safe(  # built by comments.rendering, which escapes every value it inserts
-        rendering.render_tree(
-            nodes,
-            viewer=context["viewer"],
-            article=context["article"],
-            request=context["request"],
-        )
+    return render_tree(
+        nodes, viewer=context["viewer"], article=context["article"], request=context["request"]
     )
 
 
-_blank_forms = {}
+_blank_forms = ProcessCacheDict()
 
 
 @register.filter

@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from comments import moderation
 from comments.models import Comment
-from comments.views import GUEST_COOKIE
 
 from ..factories import ArticleFactory, UserFactory, guest_data, post, post_url
 
@@ -258,7 +257,7 @@ def test_the_guest_cookie_is_kept_from_scripts_and_other_sites_like_the_session(
 ):
     settings.SESSION_COOKIE_SECURE = secure
     client.post(post_url(article), guest_data())
-    cookie = client.cookies[GUEST_COOKIE]
+    cookie = client.cookies[settings.NEWSBOARD_GUEST_COOKIE_NAME]
     assert cookie["httponly"] is True
     assert cookie["samesite"] == "Lax"
     assert bool(cookie["secure"]) is secure
@@ -268,11 +267,12 @@ def test_a_guest_who_alters_their_cookie_gains_no_one_elses_comment(client, arti
     settings.NEWSBOARD_MODERATION = "pre"
     held = post(article, "Someone else's comment, held.")
     client.post(post_url(article), guest_data(body="Mine."))
-    payload, timestamp, signature = client.cookies[GUEST_COOKIE].value.rsplit(":", 2)
+    guest_cookie = settings.NEWSBOARD_GUEST_COOKIE_NAME
+    payload, timestamp, signature = client.cookies[guest_cookie].value.rsplit(":", 2)
     state = json.loads(signing.b64_decode(payload.encode()))
     state["comments"].append(held.pk)
     altered = signing.b64_encode(json.dumps(state).encode()).decode()
-    client.cookies[GUEST_COOKIE] = f"{altered}:{timestamp}:{signature}"
+    client.cookies[guest_cookie] = f"{altered}:{timestamp}:{signature}"
     assert client.get(reverse("comments:edit", kwargs={"pk": held.pk})).status_code == 403
     assert "Someone else's comment, held." not in client.get(article.get_absolute_url()).text
 

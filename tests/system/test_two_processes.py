@@ -135,7 +135,7 @@ class Reader:
 
 
 def cached_discussions(client, article):
-    return client.keys(f"*discussion:{article.pk}:*")
+    return client.keys(f"*discussion-threads:*:{article.pk}:*")
 
 
 def test_a_page_one_process_cached_is_served_by_the_other_from_redis(
@@ -144,7 +144,7 @@ def test_a_page_one_process_cached_is_served_by_the_other_from_redis(
     article = ArticleFactory()
     post(article, "Already there.")
     assert "Already there." in Reader(process_a).get(article.get_absolute_url()).text
-    [key] = empty_redis.keys("*article-page:*")
+    [key] = empty_redis.keys("*public-page:*")
     version, _pieces = RedisSerializer().loads(empty_redis.get(key))
     # What Redis holds for the page is what the other process shows.
     kept = (version, [b"<p>Straight from Redis.</p>"])

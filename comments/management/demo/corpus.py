@@ -8,10 +8,11 @@ rows; this module knows nothing about Django.
 
 import tomllib
 import unicodedata
-from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
 from random import Random
+
+from newsboard.caches import process_cache
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -155,7 +156,7 @@ _TONE_WEIGHTS = (  # cumulative, for Random.choices: top-level comments, then re
 )
 
 
-@lru_cache(maxsize=256)
+@process_cache(maxsize=256)
 def _headline_words(headline: str) -> tuple[str, ...]:
     """Words from a headline worth quoting in a comment: longer ones, no numbers or filler."""
     words = []

@@ -1,8 +1,8 @@
 from django.core.cache import cache
 
-from articles.models import Section
+from .models import Section
 
-NAV_SECTIONS_CACHE_KEY = "newsboard:nav-sections"
+NAV_SECTIONS_CACHE_KEY = "articles:nav-sections"
 
 
 def navigation(request):
