@@ -20,10 +20,19 @@ from articles.models import Article
 from . import database, moderation, notifications, ratelimits, rules
 from .models import Comment, CommentRevision, ModerationAction
 
-# What the rules read of the author's earlier comments, and what a duplicate given back
-# is shown and answered with (the article, for its headline, only when the text was
-# posted elsewhere: rare).
-AUTHOR_RECORD_FIELDS = ("id", "article", "parent", "created_at", "status", "user", "guest_email")
+# The two reads of author_record(), all but the author and the text: built once per
+# process, as they depend on nothing in the request.
+# The author's comments with the same text, oldest first: where and when each was
+# posted. Plain rows, not instances: there are none but for a double click or a spammer.
+SAME_TEXT = Comment.objects.order_by("created_at").values_list(
+    "pk", "article_id", "parent_id", "created_at", named=True
+)
+# The statuses of the author's decided comments, newest first.
+DECIDED_STATUSES = (
+    Comment.objects.filter(status__in=rules.DECIDED)
+    .order_by("-created_at")
+    .values_list("status", flat=True)
+)
 
 
 def post_comment(
@@ -146,33 +155,28 @@ def _parent_for_reply(article, parent_id, viewer):
 def author_record(body, user, guest_email, *, now):
     """What the rules need of the author's past: (same_text, decided).
 
-    same_text: their comments with this very text, oldest first, over the
-    longer of the duplicate and the repeat windows, for _recent_duplicate()
-    and rules.same_text_elsewhere(); decided: the statuses of their latest
+    same_text: (pk, article_id, parent_id, created_at) of their comments with
+    this very text, oldest first, over the longer of the duplicate and the
+    repeat windows, for _recent_duplicate() and rules.same_text_elsewhere(),
+    which read the comment or the article only when one is found (rare);
+    decided: the statuses of their latest
     NEWSBOARD_REJECTION_SAMPLE approved, removed or spam comments, newest
     first, for the rules on new and often rejected authors. Two queries, each
     one range of the author's index.
     """
-    authored = Comment.objects.filter(rules.authored_by(user, guest_email))
-    same_text = list(
-        authored.filter(
-            body=body,
-            created_at__gte=now - max(rules.duplicate_window(), rules.repeat_window()),
-        )
-        .only(*AUTHOR_RECORD_FIELDS)
-        .order_by("created_at")
-    )
+    authored = rules.authored_by(user, guest_email)
+    since = now - max(rules.duplicate_window(), rules.repeat_window())
+    same_text = list(SAME_TEXT.filter(authored, body=body, created_at__gte=since))
     if not (user or guest_email):  # guests without an address have no record to judge
         return same_text, []
-    decided = authored.filter(status__in=rules.DECIDED).order_by("-created_at")
-    sample = settings.NEWSBOARD_REJECTION_SAMPLE
-    return same_text, list(decided.values_list("status", flat=True)[:sample])
+    decided = DECIDED_STATUSES.filter(authored)[: settings.NEWSBOARD_REJECTION_SAMPLE]
+    return same_text, list(decided)
 
 
 def _recent_duplicate(same_text, article, parent, *, since):
     """The first of same_text sent to the same place since then, or None."""
     parent_id = parent.pk if parent else None
-    return next(
+    earlier = next(
         (
             earlier
             for earlier in same_text
@@ -182,6 +186,7 @@ def _recent_duplicate(same_text, article, parent, *, since):
         ),
         None,
     )
+    return None if earlier is None else Comment.objects.get(pk=earlier.pk)
 
 
 def _count_new_approved(comment):

@@ -24,18 +24,13 @@ def check_rate_limits(*, user, guest_email, ip_address, now):
     server process without a shared cache: one query for both limits, each
     count answered from its index (the address's, the author's).
     """
-    scopes = {}  # scope -> the comments it counts
+    recent = {}  # scope -> its comments within its window
     if ip_address:
-        scopes["ip"] = Q(ip_address=ip_address)
+        recent["ip"] = Q(ip_address=ip_address, created_at__gte=now - window("ip"))
     if user is not None or guest_email:
-        scopes["author"] = authored_by(user, guest_email)
-    if not scopes:
+        recent["author"] = authored_by(user, guest_email, created_at__gte=now - window("author"))
+    if not recent:
         return
-    recent = {
-        scope: counted
-        & Q(created_at__gte=now - timedelta(seconds=settings.NEWSBOARD_RATE_LIMITS[scope][1]))
-        for scope, counted in scopes.items()
-    }
     counts = Comment.objects.filter(reduce(or_, recent.values())).aggregate(
         **{scope: Count("pk", filter=counted) for scope, counted in recent.items()}
     )
@@ -53,3 +48,7 @@ def check_rate_limits(*, user, guest_email, ip_address, now):
                 % {"minutes": max(1, seconds // 60)},
                 code="rate_limited",
             )
+
+
+def window(scope):
+    return timedelta(seconds=settings.NEWSBOARD_RATE_LIMITS[scope][1])

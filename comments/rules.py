@@ -16,6 +16,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from articles.models import Article
 from newsboard.caches import process_cache
 from newsboard.markup import render_comment
 
@@ -26,12 +27,12 @@ from .phrases import PhraseMatcher
 DECIDED = (Comment.Status.APPROVED, Comment.Status.REMOVED, Comment.Status.SPAM)
 
 
-def authored_by(user, guest_email):
+def authored_by(user, guest_email, **lookups):
     """The comments of this member, or of this guest by their email (stored lowercased:
-    an exact match can use its index)."""
+    an exact match can use its index), that also match lookups."""
     if user is not None:
-        return Q(user=user)
-    return Q(user=None, guest_email=guest_email)
+        return Q(user=user, **lookups)
+    return Q(user=None, guest_email=guest_email, **lookups)
 
 
 def check_author_may_post(lists, *, user, guest_email, ip_address, now):
@@ -87,8 +88,9 @@ def assess(comment, matchers, *, same_text, decided, honeypot_filled=False):
         return Comment.Status.SPAM, [hold("honeypot", _("a field hidden from people was filled"))]
     repeated_on = same_text_elsewhere(comment, same_text)
     if repeated_on is not None:
+        headline = Article.objects.values_list("headline", flat=True).get(pk=repeated_on)
         return Comment.Status.SPAM, [
-            hold("repeated", _("the same text was posted on “%s”") % repeated_on.headline)
+            hold("repeated", _("the same text was posted on “%s”") % headline)
         ]
     holds = content_holds(comment, matchers)
     author = comment.user
@@ -170,24 +172,36 @@ def _moderation_lists(_lists_version):
     )
 
 
+# How many rows each list has and when its latest row changed, one row per list, in one
+# query. It depends on nothing in the request, so it is built once per process: building
+# a union of grouped queries costs twice what running it does.
+LISTS_VERSION = (
+    ModeratedPhrase.objects.order_by()
+    .values(list=Value("phrases"))
+    .annotate(rows=Count("pk"), changed=Max("updated_at"))
+    .values_list("list", "rows", "changed")
+    .union(
+        Block.objects.order_by()
+        .values(list=Value("blocks"))
+        .annotate(rows=Count("pk"), changed=Max("updated_at"))
+        .values_list("list", "rows", "changed"),
+        all=True,
+    )
+    .order_by()
+)
+
+
 def moderation_lists():
     """The phrase lists and the block list, read once per server process and again when
     either changes.
 
-    Whether they changed is asked of the database, so every process sees an
-    edit in the admin at once, with no shared cache: how many rows each list
-    has (a deletion) and when its latest row changed (an addition or an edit),
-    one row per list, in one query. (An update() that bypasses the models'
-    save() is not seen until the next change.)
+    Whether they changed is asked of the database (LISTS_VERSION), so every
+    process sees an edit in the admin at once, with no shared cache: a deletion
+    changes a list's count of rows, an addition or an edit its latest change.
+    (An update() that bypasses the models' save() is not seen until the next
+    change.)
     """
-    phrases, blocks = (
-        model.objects.order_by()
-        .values(list=Value(model._meta.model_name))
-        .annotate(rows=Count("pk"), changed=Max("updated_at"))
-        .values_list("list", "rows", "changed")
-        for model in (ModeratedPhrase, Block)
-    )
-    return _moderation_lists(tuple(sorted(phrases.union(blocks, all=True).order_by())))
+    return _moderation_lists(tuple(sorted(LISTS_VERSION.all())))
 
 
 def duplicate_window():
@@ -199,13 +213,13 @@ def repeat_window():
 
 
 def same_text_elsewhere(comment, same_text):
-    """An article where this author posted the same text recently, or None."""
+    """The id of an article where this author posted the same text recently, or None."""
     if not (comment.user_id or comment.guest_email):
         return None
     since = comment.created_at - repeat_window()
     return next(
         (
-            earlier.article
+            earlier.article_id
             for earlier in same_text
             if earlier.article_id != comment.article_id and earlier.created_at >= since
         ),

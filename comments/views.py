@@ -65,7 +65,8 @@ def post_comment(request, slug):
                 ip_address=client_ip(request),
                 honeypot_filled=bool(data["website"]),
                 limit_rate=True,
-                viewer=viewer_for(request),
+                # only a reply asks who writes: to their own comment, held or not
+                viewer=viewer_for(request) if data["parent"] else None,
             )
         except ValidationError as error:
             form.add_error(None, error)
