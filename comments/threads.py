@@ -11,6 +11,7 @@ render_tree() renders them with comments/jinja2/comments/comment_tree.html.
 from collections import Counter
 from datetime import time
 from functools import cache
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.db.models import Q
@@ -190,12 +191,14 @@ def render_tree(nodes, *, viewer, article, request):
                 "nodes": nodes,
                 "viewer": viewer,
                 "accepts_comments": article.accepts_comments,
-                "urls": {name: _url_pattern(f"comments:{name}") for name in COMMENT_URLS},
+                # attributes, not keys: Jinja2 tries an attribute first for urls.reply
+                "urls": SimpleNamespace(
+                    **{name: _url_pattern(f"comments:{name}") for name in COMMENT_URLS}
+                ),
                 "profile_url": cache(lambda username: reverse("profile", args=[username])),
                 "replied_to": replied_to,
                 "avatars": avatars,
-                "local": dates.local,
-                "date_text": dates.text,
+                "written": dates.written,
                 "comment_by": gettext("Comment by %(name)s"),
                 "in_reply_to": gettext("in reply to %(name)s"),
                 "fold_labels": cache(_fold_labels),
@@ -227,14 +230,13 @@ class CardDates:
         self.day = cache(lambda day: formats.date_format(day, "DATE_FORMAT"))
         self.time_of_day = cache(lambda moment: formats.time_format(moment, "TIME_FORMAT"))
 
-    def local(self, value):
-        """value (aware) in the current time zone."""
-        return value.astimezone(self.zone)
-
-    def text(self, local):
-        """A local datetime (local()) as the card shows it."""
+    def written(self, value):
+        """An aware datetime in the current time zone, as a <time datetime> attribute
+        (to the second) and as the card shows it."""
+        local = value.astimezone(self.zone)
         moment = time(local.hour, local.minute, local.second if self.to_the_second else 0)
-        return self.pattern % {"date": self.day(local.date()), "time": self.time_of_day(moment)}
+        text = self.pattern % {"date": self.day(local.date()), "time": self.time_of_day(moment)}
+        return local.isoformat(timespec="seconds"), text
 
 
 def _fold_labels(count):
