@@ -9,14 +9,17 @@ render_tree() renders them with comments/jinja2/comments/comment_tree.html.
 """
 
 from collections import Counter
+from datetime import time
 from functools import cache
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.db.models import Q
 from django.template import engines
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import Comment
@@ -170,12 +173,16 @@ def render_tree(nodes, *, viewer, article, request):
     times as much. What is the same for every comment is worked out here
     once per tree: URL patterns reversed once, each author's profile address
     once per author, and the labels that name an author or count replies
-    translated once.
+    translated once, each author's avatar once per name, and dates by CardDates.
     """
     replied_to = {  # pk -> the name that a reply to it says it answers
         node.comment.id: gettext("[removed]") if node.placeholder else node.comment.author_name
         for node in nodes
     }
+    avatars = {  # name -> the avatar's tone (one of ten) and the initial it shows
+        name: (len(name) % 10, name[:1].upper()) for name in set(replied_to.values())
+    }
+    dates = CardDates()
     html = (
         engines["jinja2"]
         .get_template("comments/comment_tree.html")
@@ -184,9 +191,14 @@ def render_tree(nodes, *, viewer, article, request):
                 "nodes": nodes,
                 "viewer": viewer,
                 "accepts_comments": article.accepts_comments,
-                "urls": {name: _url_pattern(f"comments:{name}") for name in COMMENT_URLS},
+                # attributes, not keys: Jinja2 tries an attribute first for urls.reply
+                "urls": SimpleNamespace(
+                    **{name: _url_pattern(f"comments:{name}") for name in COMMENT_URLS}
+                ),
                 "profile_url": cache(lambda username: reverse("profile", args=[username])),
                 "replied_to": replied_to,
+                "avatars": avatars,
+                "written": dates.written,
                 "comment_by": gettext("Comment by %(name)s"),
                 "in_reply_to": gettext("in reply to %(name)s"),
                 "fold_labels": cache(_fold_labels),
@@ -197,6 +209,34 @@ def render_tree(nodes, *, viewer, article, request):
         )
     )
     return mark_safe(html)  # a Jinja2 template with autoescaping on
+
+
+class CardDates:
+    """Dates as the card writes them, through Django's own formatting, for one render.
+
+    A datetime is written as its day (DATE_FORMAT) and its time (TIME_FORMAT)
+    joined by a translatable pattern, which for English is exactly what
+    DATETIME_FORMAT writes ("Dec. 7, 2026, 11:20 p.m."). A page of thousands
+    of comments has a few hundred days and at most 1,440 minutes of the day,
+    so each day and each time of day is formatted once per render; the
+    current time zone is read once.
+    """
+
+    def __init__(self):
+        self.zone = timezone.get_current_timezone()
+        self.pattern = pgettext("comment date", "%(date)s, %(time)s")
+        time_format = formats.get_format("TIME_FORMAT")
+        self.to_the_second = "s" in time_format or "u" in time_format
+        self.day = cache(lambda day: formats.date_format(day, "DATE_FORMAT"))
+        self.time_of_day = cache(lambda moment: formats.time_format(moment, "TIME_FORMAT"))
+
+    def written(self, value):
+        """An aware datetime in the current time zone, as a <time datetime> attribute
+        (to the second) and as the card shows it."""
+        local = value.astimezone(self.zone)
+        moment = time(local.hour, local.minute, local.second if self.to_the_second else 0)
+        text = self.pattern % {"date": self.day(local.date()), "time": self.time_of_day(moment)}
+        return local.isoformat(timespec="seconds"), text
 
 
 def _fold_labels(count):

@@ -46,15 +46,35 @@ def test_no_sign_in_to_vote_link_for_a_comment_the_public_does_not_see(client):
     assert client.get(sign_in_url(comment)).status_code == 404
 
 
-def test_every_sign_in_to_vote_link_is_named_by_one_shared_label(client):
+def test_every_sign_in_to_vote_link_is_described_by_one_shared_label(client):
     article = ArticleFactory()
     first, second = post(article, "one"), post(article, "two")
     html = client.get(article.get_absolute_url()).text
-    assert html.count('id="vote-up-label"') == html.count('id="vote-down-label"') == 1
-    assert html.count('aria-labelledby="vote-up-label"') == 2
+    assert html.count('id="vote-label"') == 1
+    assert '<p hidden id="vote-label">Sign in to vote</p>' in html
+    assert html.count('aria-describedby="vote-label"') == 2
     for comment in (first, second):
         item = html[html.index(f'id="comment-{comment.pk}"') :].split("</li>")[0]
-        assert 'aria-labelledby="vote-down-label"' in item
+        href = sign_in_url(comment)
+        link = f'<a class="vote-sign-in" href="{href}" aria-describedby="vote-label">▲ 0 ▼ 0</a>'
+        assert link in item
+
+
+def test_crawlers_are_kept_from_the_links_only_a_reader_follows_by_robots_txt(client):
+    """Said once in robots.txt rather than with rel="nofollow" on every comment's links."""
+    lines = client.get("/robots.txt").content.decode().splitlines()
+    assert "Disallow: /comments/*/sign-in/" in lines
+    assert "Disallow: /comments/*/report/" in lines
+
+
+def test_the_reply_forms_button_label_is_said_once_for_the_tree(client):
+    article = ArticleFactory()
+    post(article, "one")
+    post(article, "two")
+    html = client.get(article.get_absolute_url()).text
+    assert html.count('data-reply-label="Post reply"') == 1
+    assert '<ol class="comment-tree" data-reply-label="Post reply">' in html
+    assert "aria-expanded" not in html.split('<ol class="comment-tree"')[1]
 
 
 def test_the_cards_class_names_are_written_in_templates_only():

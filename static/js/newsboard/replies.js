@@ -15,7 +15,9 @@ function openReplyForm(mainForm, link, item, card) {
   body.value = "";
   form.querySelector("input[name=parent]").value = item.dataset.commentId;
   const submit = form.querySelector("button[type=submit]");
-  submit.textContent = link.dataset.replyLabel || submit.textContent;
+  // The label is said once for the whole tree, not on every reply link.
+  const labelled = link.closest("[data-reply-label]");
+  submit.textContent = (labelled && labelled.dataset.replyLabel) || submit.textContent;
   card.append(form);
   restoreDraft(form); // a reply typed before a reload or a failed post
   updateCounter(body); // this form's count, not the copied form's
@@ -23,10 +25,22 @@ function openReplyForm(mainForm, link, item, card) {
   body.focus();
 }
 
+// A reply link opens a form in place only with this script, so it is only here that it
+// says so (aria-expanded): for the links on the page now, and for any a thread loaded
+// later, when it first gets the focus.
+function markDisclosure(link) {
+  if (!link.hasAttribute("aria-expanded")) link.setAttribute("aria-expanded", "false");
+}
+
 export function startReplies() {
   const discussion = document.getElementById("comments");
   const mainForm = discussion && discussion.querySelector("form.comment-form");
   if (!mainForm) return;
+  discussion.querySelectorAll("a.reply-link").forEach(markDisclosure);
+  document.addEventListener("focusin", function (event) {
+    const link = event.target.closest && event.target.closest("a.reply-link");
+    if (link) markDisclosure(link);
+  });
   document.addEventListener("click", function (event) {
     const link = event.target.closest("a.reply-link");
     if (!link || !isPlainClick(event)) return;
