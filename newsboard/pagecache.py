@@ -66,7 +66,8 @@ class PublicPageMixin:
     def get(self, request, *args, **kwargs):
         if not shares_the_public_page(request):
             return super().get(request, *args, **kwargs)
-        key = self._kept_page_key()
+        path = request.get_full_path()
+        key = self._kept_page_key(path)
         kept = cache.get(key) if key else None
         self.object = self.get_object() if kept is None else self.get_current_object()
         version = self.get_page_version()
@@ -85,7 +86,7 @@ class PublicPageMixin:
             request,
             render,
             etag=weak_etag(
-                request.get_full_path(),
+                path,
                 *version,
                 # The forms carry tokens made from the reader's CSRF cookie: a copy
                 # made with another cookie would have forms that fail.
@@ -94,10 +95,10 @@ class PublicPageMixin:
             last_modified=self.get_page_last_modified(),
         )
 
-    def _kept_page_key(self):
+    def _kept_page_key(self, path):
         if settings.DEBUG or not self.kept_query_parameters.issuperset(self.request.GET):
             return None
-        return "public-page:" + weak_etag(self.request.get_full_path())
+        return "public-page:" + weak_etag(path)
 
 
 def shares_the_public_page(request):
